@@ -1,0 +1,1 @@
+"""One module per target: a pySigma TextQueryBackend subclass and its CloudTrail pipeline."""

@@ -1,0 +1,114 @@
+"""Elasticsearch EQL over the Elastic AWS integration (ECS fields), semantics.md A.1 and B.1.
+
+EQL's operators split case and wildcards differently from Sigma: ``:`` is case-insensitive with
+``*``/``?`` but can never match a literal ``*`` or ``?``; ``==`` is case-sensitive and literal;
+``like`` is case-sensitive with wildcards; ``regex``/``regex~`` are whole-value Lucene regexps.
+Each Sigma match picks the one operator that means exactly the same thing.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from sigma.rule import SigmaRule
+
+from backends import regex as rx
+from backends.base import SiemcBackend
+from backends.cloudtrail import elastic_pipeline
+from backends.pattern import Pattern, Wild
+
+# Elasticsearch types of the mapped fields that are not keyword (fields.yml, ecs.yml).
+BOOLEAN = frozenset({"aws.cloudtrail.read_only"})
+IP_FOR = {"source.address": "source.ip"}  # cidrMatch needs an ip-typed field (F.2 2.5)
+DATE = frozenset({"@timestamp", "aws.cloudtrail.user_identity.session_context.creation_date"})
+
+
+def eql_string(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch.isascii() and not ch.isprintable():
+            out.append(f"\\u{{{ord(ch):02x}}}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def eql_field(name: str) -> str:
+    if all(seg and (seg[0].isalpha() or seg[0] in "_@") and all(c.isalnum() or c in "_@" for c in seg)
+           for seg in name.split(".")):
+        return name
+    return "`" + name.replace("`", "``") + "`"
+
+
+def lucene_literal(text: str) -> str:
+    return "".join(ch if ch.isalnum() or not ch.isascii() else "\\" + ch for ch in text)
+
+
+class EqlBackend(SiemcBackend):
+    name: ClassVar[str] = "siemc Elasticsearch EQL"
+    target: ClassVar[str] = "eql"
+    formats: ClassVar[dict[str, str]] = {"default": "EQL query"}
+    keyword_reason = ("EQL has no full-text search: every comparison names a field, and Elastic "
+                      "keeps no raw copy of the record by default")
+
+    def __init__(self) -> None:
+        super().__init__(processing_pipeline=elastic_pipeline())
+
+    def field(self, name: str) -> str:
+        return name
+
+    def _check_type(self, field: str, what: str) -> None:
+        if field in BOOLEAN | DATE:
+            raise self.refuse(f"{what} on {field}", f"{field} is not a keyword field in Elasticsearch")
+
+    def match(self, field: str, pattern: Pattern, cased: bool) -> str:
+        self._check_type(field, "string match")
+        f = eql_field(field)
+        literal_wild = any(isinstance(p, str) and ("*" in p or "?" in p) for p in pattern.parts)
+        if cased and pattern.is_literal:
+            return f"{f} == {eql_string(pattern.text)}"
+        if not literal_wild:
+            glob = "".join(p.value if isinstance(p, Wild) else p for p in pattern.parts)
+            return f"{f} {'like' if cased else ':'} {eql_string(glob)}"
+        # a literal * or ? can only be said in a regexp (F.2 2.3)
+        body = pattern.to_regex(lucene_literal, any_="(.|\n)*", one="(.|\n)")
+        return f"{f} {'regex' if cased else 'regex~'} {eql_string(body)}"
+
+    def boolean(self, field: str, value: bool) -> str:
+        if field in BOOLEAN:
+            return f"{eql_field(field)} == {'true' if value else 'false'}"
+        return super().boolean(field, value)
+
+    def regex(self, field: str, regex: rx.Regex) -> str:
+        self._check_type(field, "regex")
+        try:
+            body = rx.render_lucene(regex)
+        except rx.Unsupported as e:
+            raise self.refuse("|re modifier", str(e)) from None
+        return f"{eql_field(field)} {'regex~' if regex.ignorecase else 'regex'} {eql_string(body)}"
+
+    def cidr(self, field: str, network: str) -> str:
+        if field not in IP_FOR:
+            raise self.refuse(f"|cidr on {field}", "cidrMatch needs an ip-typed field and Elastic stores "
+                              "this one as keyword")
+        return f"cidrMatch({IP_FOR[field]}, {eql_string(network)})"
+
+    def compare(self, field: str, op: str, number: int | float) -> str:
+        raise self.refuse(f"|{op} comparison on {field}", "the field is a keyword in Elasticsearch, "
+                          "where < and > compare text, not numbers")
+
+    def exists(self, field: str, exists: bool) -> str:
+        return f"{eql_field(field)} {'!=' if exists else '=='} null"
+
+    def finish(self, expr: str, rule: SigmaRule) -> str:
+        return f'any where event.dataset == "aws.cloudtrail" and ({expr})'
