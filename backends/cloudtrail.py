@@ -15,7 +15,6 @@ from sigma.processing.transformations import FieldFunctionTransformation
 
 from backends.refusal import Refused
 
-
 # JSON objects whose contents CloudTrail varies per API call: paths below them are open-ended.
 OPEN_OBJECTS = ("requestParameters", "responseElements", "additionalEventData", "serviceEventDetails")
 
@@ -65,6 +64,8 @@ ELASTIC = {
     "tlsDetails.cipherSuite": "tls.cipher",
     "tlsDetails.clientProvidedHostHeader": "tls.client.server_name",
     "additionalEventData.LoginTo": "aws.cloudtrail.console_login.additional_eventdata.login_to",
+    "requestParameters.userName": "user.target.name",
+    "requestParameters.groupName": "group.name",
 }
 ELASTIC_REFUSED = {
     "userIdentity.userName": "Elastic stores it in user.name, which also takes "
@@ -131,11 +132,19 @@ SENTINEL_TYPES = {"SessionMfaAuthenticated": "bool", "ReadOnly": "bool", "Manage
                   "TimeGenerated": "datetime", "SessionCreationDate": "datetime"}
 
 
+def whole_object(target: str, field: str) -> None:
+    """A field naming a whole JSON object has no value for Sigma to match: refuse, everywhere."""
+    if field in OPEN_OBJECTS:
+        raise Refused(target, f"field {field}", "it names a whole JSON object, not a value; Sigma matches "
+                      "values, and each platform stores the object differently (text, JSON, or not at all)")
+
+
 def array_path(field: str) -> bool:
     return any(seg in ARRAY_KEYS for seg in field.split(".")[:-1])
 
 
 def _elastic(field: str) -> str:
+    whole_object("eql", field)
     if field in ELASTIC_REFUSED:
         raise Refused("eql", f"field {field}", ELASTIC_REFUSED[field])
     head = field.split(".", 1)[0]
@@ -145,6 +154,7 @@ def _elastic(field: str) -> str:
 
 
 def _sentinel(field: str) -> str:
+    whole_object("kql", field)
     head, _, rest = field.partition(".")
     if head in SENTINEL_JSON and rest:
         if array_path(field):
@@ -158,12 +168,14 @@ def _sentinel(field: str) -> str:
 
 
 def _splunk(field: str) -> str:
+    whole_object("spl", field)
     # KV_MODE=json names an array's elements with a {} segment and makes the field multivalued.
     segs = field.split(".")
     return ".".join(s + "{}" if s in ARRAY_KEYS and i < len(segs) - 1 else s for i, s in enumerate(segs))
 
 
 def _cloudwatch(field: str) -> str:
+    whole_object("cwli", field)
     if array_path(field):
         raise Refused("cwli", f"field {field}", "Logs Insights addresses array elements only by index "
                       "(items.0.x); there is no any-element match")
