@@ -217,3 +217,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def register(command: Callable[..., Any]) -> None:
     cli.add_command(command)  # type: ignore[arg-type]
+
+
+# Commands defined in their own modules register themselves on import.
+import compiler.check_cmd  # noqa: E402, F401

@@ -17,6 +17,16 @@ except ImportError:  # pragma: no cover - pyyaml built without libyaml
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 
+class _EventLoader(_Loader):  # type: ignore[misc, valid-type]
+    """Case files hold raw events: a timestamp must stay the string CloudTrail wrote, not a datetime."""
+
+
+_EventLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
+
+
 class LoadError(Exception):
     """A file that is not a usable rule or case file; the message names the file and the problem."""
 
@@ -41,13 +51,13 @@ class LoadedRule:
         return SigmaRule.from_dict(self.data)
 
 
-def read_yaml(path: Path) -> list[Any]:
+def read_yaml(path: Path, events: bool = False) -> list[Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise LoadError(f"{path}: cannot read: {e}") from None
     try:
-        return [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
+        return [d for d in yaml.load_all(text, Loader=_EventLoader if events else _Loader) if d is not None]
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

@@ -73,8 +73,7 @@ def unescape_search_value(raw: str) -> str:
             )
         else:
             raise QueryError(
-                f"escape sequence \\{nxt} in search value {raw!r} is not supported: write \\\\ for a "
-                "literal backslash"
+                f"escape sequence \\{nxt} in search value {raw!r} is not supported: write \\\\ for a literal backslash"
             )
     return "".join(out)
 
@@ -146,7 +145,7 @@ class Token:
 _SEARCH_OPS = ("!=", "<=", ">=", "==", "=", "<", ">")
 # A word ends at whitespace, a parenthesis, a quote, a comparison operator or a comma. These are also
 # the characters an unquoted value cannot hold (quote the value instead).
-_SEARCH_WORD_END = set(" \t\r\n()\",=<>")
+_SEARCH_WORD_END = set(' \t\r\n()",=<>')
 
 
 def _read_quoted(text: str, i: int) -> tuple[str, int]:
