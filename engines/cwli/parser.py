@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engines.base import QueryError
+from engines.cwli.assumptions import FUNCTION_NAMES_CASE_INSENSITIVE
 from engines.cwli.lexer import Kind, Token, tokenize
 
 Literal = str | int | float
@@ -107,27 +108,37 @@ class Query:
 
 @dataclass(frozen=True)
 class Signature:
+    spelling: str  # as AWS-FUNC writes it
     result: str
     args: tuple[str, ...]
     optional: int = 0  # how many trailing arguments may be left out
 
 
-FUNCTIONS: dict[str, Signature] = {
-    "ispresent": Signature("bool", ("field",)),
-    "isempty": Signature("flag", ("value",)),
-    "isblank": Signature("flag", ("value",)),
-    "tolower": Signature("string", ("value",)),
-    "toupper": Signature("string", ("value",)),
-    "strlen": Signature("number", ("value",)),
+_SIGNATURES = (
+    Signature("ispresent", "bool", ("field",)),
+    Signature("isempty", "flag", ("value",)),
+    Signature("isblank", "flag", ("value",)),
+    Signature("tolower", "string", ("value",)),
+    Signature("toupper", "string", ("value",)),
+    Signature("strlen", "number", ("value",)),
     # The third argument (case-insensitive match) is documented in AWS-FUNC.
-    "strcontains": Signature("flag", ("value", "string", "boolean"), optional=1),
-    "isvalidip": Signature("bool", ("value",)),
-    "isvalidipv4": Signature("bool", ("value",)),
-    "isvalidipv6": Signature("bool", ("value",)),
-    "isipinsubnet": Signature("bool", ("value", "string")),
-    "isipv4insubnet": Signature("bool", ("value", "string")),
-    "isipv6insubnet": Signature("bool", ("value", "string")),
-}
+    Signature("strcontains", "flag", ("value", "string", "boolean"), optional=1),
+    Signature("isValidIp", "bool", ("value",)),
+    Signature("isValidIpV4", "bool", ("value",)),
+    Signature("isValidIpV6", "bool", ("value",)),
+    Signature("isIpInSubnet", "bool", ("value", "string")),
+    Signature("isIpv4InSubnet", "bool", ("value", "string")),
+    Signature("isIpv6InSubnet", "bool", ("value", "string")),
+)
+FUNCTIONS: dict[str, Signature] = {sig.spelling.lower(): sig for sig in _SIGNATURES}
+"""Keyed by the lower-case name, which is also the ``Call.name`` the evaluator dispatches on."""
+
+
+def _function(word: str) -> Signature | None:
+    sig = FUNCTIONS.get(word.lower())
+    if sig is None or (not FUNCTION_NAMES_CASE_INSENSITIVE and word != sig.spelling):
+        return None
+    return sig
 
 _COMPARISONS = frozenset({"=", "!=", "<", "<=", ">", ">="})
 _DISPLAY_COMMANDS = frozenset({"fields", "display"})
@@ -334,12 +345,13 @@ class _Parser:
         self.advance()
         if self.tok.kind is not Kind.LPAREN:
             return Field(str(tok.value)), "field"
-        if word is None or word not in FUNCTIONS:
+        sig = _function(str(tok.value)) if tok.bare else None
+        if sig is None:
             raise self.fail(f"function '{tok.value}' is outside the supported subset", tok)
-        return self.call(word, tok), FUNCTIONS[word].result
+        return self.call(sig, tok), sig.result
 
-    def call(self, name: str, name_tok: Token) -> Call:
-        sig = FUNCTIONS[name]
+    def call(self, sig: Signature, name_tok: Token) -> Call:
+        name = sig.spelling.lower()
         self.expect(Kind.LPAREN, "'('")
         args: list[Field | Call | Literal | bool] = []
         while self.tok.kind is not Kind.RPAREN:
@@ -385,6 +397,8 @@ def _describe(tok: Token) -> str:
         return "a string"
     if tok.kind is Kind.REGEX:
         return "a regex"
+    if tok.kind is Kind.OTHER:
+        return f"character {tok.value!r}"
     return f"'{tok.kind.value}'"
 
 

@@ -13,6 +13,9 @@ from typing import Any
 EXTRACTION_CUTOFF_BYTES = 5000
 """``limits.conf [spath] extraction_cutoff`` default (Splunk 9.0.3 spec text)."""
 
+RAW_SEPARATORS = (",", ":")
+"""Item and key separators of ``_raw`` (see raw_text); the view counts bytes with them."""
+
 
 def raw_text(event: dict[str, Any]) -> str:
     """The ``_raw`` text of one record: compact JSON, keys in the record's order, UTF-8 as is. [U]
@@ -21,7 +24,7 @@ def raw_text(event: dict[str, Any]) -> str:
     CloudTrail file; compact JSON is how CloudTrail itself writes records. It matters for the
     extraction cutoff below, which counts bytes of this text.
     """
-    return json.dumps(event, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(event, separators=RAW_SEPARATORS, ensure_ascii=False)
 
 
 def extracts_json_null() -> bool:

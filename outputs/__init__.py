@@ -1,0 +1,1 @@
+"""Deployable rule artifacts per platform, rendered with jinja2."""
