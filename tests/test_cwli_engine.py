@@ -314,4 +314,8 @@ def test_readings_expose_a_dependence_on_null_handling(engine: CwliEngine) -> No
 def test_engine_contract() -> None:
     engine = CwliEngine()
     assert engine.target == "cwli"
-    assert callable(engine.view)
+    raw = {"eventName": "RunInstances", "readOnly": False,
+           "requestParameters": {"instancesSet": {"items": [{"imageId": "ami-1"}]}}}
+    doc = engine.view(raw).doc
+    query = 'filter readOnly = 0 and requestParameters.instancesSet.items.0.imageId = "ami-1"'
+    assert engine.run(query, [doc]) == [True]

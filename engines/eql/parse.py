@@ -23,7 +23,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import eql
-from eql.schema import EVENT_TYPE_ANY
 from eql import ast
 from eql.errors import EqlError
 from eql.parser import (
@@ -33,6 +32,7 @@ from eql.parser import (
     lark_parser,
     skip_optimizations,
 )
+from eql.schema import EVENT_TYPE_ANY
 from lark.exceptions import LarkError
 
 from engines.base import QueryError

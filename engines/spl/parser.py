@@ -150,6 +150,38 @@ class Pipeline:
 
 _COMMAND = re.compile(r"\s*([A-Za-z_]+)(?=\s|$)\s*(.*)\Z", re.S)
 _SEARCH_FIELD = re.compile(r"[\w.{}@-]+")
+# Search modifiers that look like fields but select time ranges or knowledge objects (Search Reference,
+# search command, "Time options" and tags/eventtypes): matching them as plain fields would be wrong.
+_SEARCH_MODIFIERS = frozenset(
+    [
+        "earliest",
+        "latest",
+        "_index_earliest",
+        "_index_latest",
+        "starttime",
+        "endtime",
+        "startdays",
+        "enddays",
+        "startminutes",
+        "endminutes",
+        "starthoursago",
+        "endhoursago",
+        "startmonthsago",
+        "endmonthsago",
+        "searchtimespanhours",
+        "searchtimespanminutes",
+        "searchtimespandays",
+        "searchtimespanmonths",
+        "daysago",
+        "hoursago",
+        "minutesago",
+        "monthsago",
+        "timeformat",
+        "eventtype",
+        "tag",
+        "savedsearch",
+    ]
+)
 _KEYWORDS = ("AND", "OR", "NOT")
 
 
@@ -166,6 +198,8 @@ def parse(query: str) -> Pipeline:
         first = m.group(2)
     commands: list[Command] = [SearchCommand(parse_search(first))]
     for seg in segments[1:]:
+        if not seg.strip():
+            raise QueryError(f"empty command between pipes in {query!r}")
         m = _COMMAND.match(seg)
         if m is None:
             raise QueryError(f"cannot read the command in {seg.strip()!r}")
@@ -296,12 +330,17 @@ class _SearchParser:
             raise self.error("a keyword used as a field name:", tok)
         if not _SEARCH_FIELD.fullmatch(name):
             raise self.error("unsupported field name (wildcards and escapes are not supported):", tok)
+        if name.lower() in _SEARCH_MODIFIERS:
+            raise self.error("search modifiers (time ranges, tags, event types) are not supported:", tok)
         return name
 
     def value(self, tok: Token | None, op_tok: Token) -> str:
         if tok is None or tok.space_before or tok.kind not in ("WORD", "QUOTED"):
             raise self.error(f"a value must follow {op_tok.text} directly:", tok or op_tok)
         if tok.kind == "WORD":
+            after = self.peek(1)
+            if tok.text in ("CASE", "TERM") and after is not None and after.kind == "LPAREN":
+                raise self.error(f"{tok.text}() is not supported:", tok)
             bad = next((c for c in tok.text if c in "'[]`"), None)
             if bad is not None:
                 raise self.error(f"character {bad!r} in an unquoted value (quote the value):", tok)
@@ -456,6 +495,8 @@ class _EvalParser:
     def parse_comparison(self) -> tuple[EvalNode, str]:
         left, ltype = self.operand()
         tok = self.peek()
+        if tok is not None and tok.kind == "IDENT" and tok.text in ("LIKE", "IN"):
+            raise self.error(f"the {tok.text} operator is not supported (use like() or OR):", tok)
         if tok is None or tok.kind != "OP":
             return left, ltype
         self.i += 1

@@ -13,6 +13,11 @@ the construct, never a near match. Differences handled (PCRE2 pcre2pattern(3)):
 - ``{,n}`` is a literal in PCRE before 10.43 and a quantifier after (and in Python): refused.
   A ``{`` that is not a quantifier is a literal in PCRE: it is escaped for Python.
 - Inline flags are accepted only at the very start (``(?i)``, ``(?s)``, ``(?m)``, combined or repeated).
+- Under ``(?i)`` Python's ``re`` also equates ``İ`` (U+0130) and ``ı`` (U+0131) with ``i``/``I``;
+  PCRE2 does not (checked against libpcre2 over every cased code point: these are the only
+  differences). So ``i``, ``I``, ``İ``, ``ı`` (alone or inside a class range) are matched in a
+  case-sensitive scope ``(?-i:...)`` with PCRE's case set, and so are the ASCII shorthand classes,
+  which PCRE never case-folds (Python would let ``(?i)[A-Za-z]`` match the Kelvin sign).
 
 Refused: backreferences, lookaround, atomic and named groups, possessive quantifiers, ``\\p``/``\\P``,
 ``\\Q…\\E``, ``\\K``, ``\\G``, ``\\R``, ``\\h``/``\\v``, ``\\N``, ``\\X``, ``\\C``, ``\\c``, octal, POSIX
@@ -71,6 +76,11 @@ _MAX_REPEAT = 65535  # PCRE's limit on a quantifier's bounds
 _QUANTIFIER = re.compile(r"\{(\d+)(,(\d*))?\}")
 
 
+# Under (?i): the characters whose case relations differ between Python and PCRE2, and the case set
+# PCRE2 gives each of them.
+_DOTTED_I = {"i": "iI", "I": "iI", "\u0130": "\u0130", "\u0131": "\u0131"}
+
+
 @functools.lru_cache(maxsize=4096)
 def compile_pcre(pattern: str) -> re.Pattern[str]:
     """A compiled Python regex equivalent to PCRE ``pattern``, for unanchored ``search``."""
@@ -93,6 +103,7 @@ class _Translator:
         self.p = pattern
         self.i = 0
         self.multiline = False
+        self.fold = False  # (?i): see _DOTTED_I
 
     def fail(self, what: str) -> QueryError:
         return QueryError(f"regex {self.p!r}: {what} (at offset {self.i}) is not supported")
@@ -113,6 +124,7 @@ class _Translator:
             for letter in m.group(1):
                 if letter == "i":
                     flags |= re.IGNORECASE
+                    self.fold = True
                 elif letter == "s":
                     flags |= re.DOTALL
                 elif letter == "m":
@@ -166,7 +178,7 @@ class _Translator:
             else:
                 if c == "{" and p.startswith("{,", self.i):
                     raise self.fail("'{,n}' (a literal before PCRE2 10.43, a quantifier after)")
-                out.append(re.escape(c))
+                out.append(self._lit(c))
                 self.i += 1
                 quantifiable = True
         if depth > 0:
@@ -232,11 +244,21 @@ class _Translator:
         c = p[self.i + 1]
         if c in _ASSERTIONS:
             self.i += 2
-            return _ASSERTIONS[c], False
+            return self._sensitive(_ASSERTIONS[c]), False
         if c in _SHORTHAND:
             self.i += 2
-            return _SHORTHAND[c], True
-        return re.escape(self._escaped_char()), True
+            return self._sensitive(_SHORTHAND[c]), True
+        return self._lit(self._escaped_char()), True
+
+    def _sensitive(self, text: str) -> str:
+        """``text`` matched without case folding (PCRE never folds ASCII shorthand classes)."""
+        return f"(?-i:{text})" if self.fold and re.search("[A-Za-z]", text) else text
+
+    def _lit(self, c: str) -> str:
+        """A literal character outside a class."""
+        if self.fold and c in _DOTTED_I:
+            return f"(?-i:[{_DOTTED_I[c]}])"
+        return re.escape(c)
 
     def _escaped_char(self) -> str:
         """The single character denoted by the escape at ``self.i`` (consumed)."""
@@ -270,7 +292,8 @@ class _Translator:
         negate = p.startswith("^", self.i)
         if negate:
             self.i += 1
-        items: list[str] = []
+        ranges: list[tuple[int, int]] = []
+        shorthands: list[str] = []
         first = True
         while True:
             if self.i >= len(p):
@@ -285,7 +308,7 @@ class _Translator:
                 raise self.fail("a POSIX class")
             low, is_set = self._class_atom()
             if is_set:
-                items.append(low)
+                shorthands.append(low)
                 continue
             if p.startswith("-", self.i) and self.i + 1 < len(p) and p[self.i + 1] != "]":
                 self.i += 1
@@ -294,10 +317,31 @@ class _Translator:
                     raise self.fail("a class shorthand as a range end")
                 if ord(high) < ord(low):
                     raise QueryError(f"regex {p!r}: range out of order in class at offset {start}")
-                items.append(f"{re.escape(low)}-{re.escape(high)}")
+                ranges.append((ord(low), ord(high)))
             else:
-                items.append(re.escape(low))
-        return "[" + ("^" if negate else "") + "".join(items) + "]"
+                ranges.append((ord(low), ord(low)))
+        return self._emit_class(ranges, shorthands, negate)
+
+    def _emit_class(self, ranges: list[tuple[int, int]], shorthands: list[str], negate: bool) -> str:
+        if not self.fold:
+            body = "".join(_range_text(lo, hi) for lo, hi in ranges) + "".join(shorthands)
+            return "[" + ("^" if negate else "") + body + "]"
+        # Under (?i): split off the dotted/dotless i's (matched with PCRE's case sets) and the
+        # shorthands (never folded) into a case-sensitive part; Python folds the rest as PCRE does.
+        folded: list[str] = []
+        exact: set[str] = set()
+        for lo, hi in ranges:
+            cut = sorted(ord(k) for k in _DOTTED_I if lo <= ord(k) <= hi)
+            exact.update(_DOTTED_I[chr(k)] for k in cut)
+            for a, b in _split(lo, hi, cut):
+                folded.append(_range_text(a, b))
+        sensitive = "".join(sorted(exact)) + "".join(shorthands)
+        rest = "".join(folded)
+        if not negate:
+            parts = ([f"[{rest}]"] if rest else []) + ([f"(?-i:[{sensitive}])"] if sensitive else [])
+            return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+        guard = f"(?!(?-i:[{sensitive}]))" if sensitive else ""
+        return f"(?:{guard}[^{rest}])" if rest else f"(?:{guard}[\\x00-\\U0010ffff])"
 
     def _class_atom(self) -> tuple[str, bool]:
         """One class member: (a character, False) or (Python class text of a shorthand, True)."""
@@ -317,6 +361,22 @@ class _Translator:
         if e == "b":
             raise self.fail("\\b inside a class")
         return self._escaped_char(), False
+
+
+def _range_text(lo: int, hi: int) -> str:
+    return re.escape(chr(lo)) if lo == hi else f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"
+
+
+def _split(lo: int, hi: int, cut: list[int]) -> list[tuple[int, int]]:
+    """The range lo..hi without the (sorted) code points in ``cut``."""
+    out = []
+    for k in cut:
+        if lo <= k - 1:
+            out.append((lo, k - 1))
+        lo = k + 1
+    if lo <= hi:
+        out.append((lo, hi))
+    return out
 
 
 def _describe_group(head: str) -> str:

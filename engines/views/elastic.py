@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -121,9 +121,11 @@ _RENAMES: tuple[tuple[str, str], ...] = (
      "aws.cloudtrail.user_identity.session_context.session_issuer.arn"),
     ("userIdentity.sessionContext.sessionIssuer.accountId",
      "aws.cloudtrail.user_identity.session_context.session_issuer.account_id"),
-    ("userIdentity.onBehalfOf.identityStoreArn", "aws.cloudtrail.user_identity.on_behalf_of.identity_store_arn"),
+    ("userIdentity.onBehalfOf.identityStoreArn",
+     "aws.cloudtrail.user_identity.on_behalf_of.identity_store_arn"),
     ("userIdentity.invokedBy", "aws.cloudtrail.user_identity.invoked_by"),
-    ("userIdentity.invokedByDelegate.accountId", "aws.cloudtrail.user_identity.invoked_by_delegate.account_id"),
+    ("userIdentity.invokedByDelegate.accountId",
+     "aws.cloudtrail.user_identity.invoked_by_delegate.account_id"),
     ("userIdentity.credentialId", "aws.cloudtrail.user_identity.credential_id"),
     ("userIdentity.identityProvider", "aws.cloudtrail.user_identity.identity_provider"),
     ("userIdentity.inScopeOf.issuerType", "aws.cloudtrail.user_identity.in_scope_of.issuer_type"),
@@ -420,7 +422,7 @@ def _date(value: Any, *, basic: bool = False) -> str | None:
     year, month, day, hour, minute, second, fraction, zone = match.groups()
     try:
         moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0),
-                          int(second or 0), int((fraction or "0").ljust(6, "0")[:6]), tzinfo=timezone.utc)
+                          int(second or 0), int((fraction or "0").ljust(6, "0")[:6]), tzinfo=UTC)
     except ValueError:
         return None
     if zone and zone != "Z":
@@ -501,7 +503,8 @@ def elastic_view(event: dict[str, Any]) -> View:
     shared = j.get("sharedEventID", j.get("sharedEventId"))
     if shared is not None:
         _set(doc, "aws.cloudtrail.shared_event_id", shared)
-    for raw in ("requestParameters.userName", "requestParameters.newUserName", "responseElements.user.userId"):
+    for raw in ("requestParameters.userName", "requestParameters.newUserName",
+                "responseElements.user.userId"):
         if _get(j, raw) is not None:
             _append(doc, "related.user", _template(_get(j, raw)))
     _console_login(j, doc)
@@ -615,7 +618,7 @@ def _text_objects(event: dict[str, Any], j: dict[str, Any], doc: dict[str, Any],
         else:
             losses[raw] = (f"aws.cloudtrail.{name} has {len(text)} characters: no flattened copy is "
                            "stored and the text is not indexed")
-        if name in ("request_parameters", "response_elements") and KEYWORD_IGNORE_ABOVE < len(text):
+        if name in ("request_parameters", "response_elements") and len(text) > KEYWORD_IGNORE_ABOVE:
             losses.setdefault(raw, f"aws.cloudtrail.{name} has {len(text)} characters: stored but not "
                                    f"indexed (ignore_above {KEYWORD_IGNORE_ABOVE})")
 
@@ -686,7 +689,8 @@ def _tls(j: dict[str, Any], doc: dict[str, Any], losses: dict[str, str]) -> None
         return
     if tls.get("tlsVersion") == "tlsVersion":
         # A placeholder record: the pipeline removes tlsDetails whole.
-        losses["tlsDetails"] = 'placeholder tlsVersion "tlsVersion": tlsDetails dropped by the Elastic AWS integration'
+        losses["tlsDetails"] = ('placeholder tlsVersion "tlsVersion": tlsDetails dropped by the '
+                                "Elastic AWS integration")
         return
     version = tls.get("tlsVersion")
     if version is not None:

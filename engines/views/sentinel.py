@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from engines.base import View
@@ -129,7 +129,8 @@ _JSON_SOURCES: dict[str, str] = {
     "Resources": "resources",
 }
 _BOOL_SOURCES: dict[str, str] = {
-    "SessionMfaAuthenticated": "userIdentity.sessionContext.attributes.mfaAuthenticated",  # "true"/"false" text
+    # The raw value is the text "true"/"false".
+    "SessionMfaAuthenticated": "userIdentity.sessionContext.attributes.mfaAuthenticated",
     "ReadOnly": "readOnly",
     "ManagementEvent": "managementEvent",
 }
@@ -263,7 +264,7 @@ def _datetime(event: dict[str, Any], path: str, losses: dict[str, str]) -> str |
     year, month, day, hour, minute, second, fraction, zone = match.groups()
     try:
         moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second),
-                          tzinfo=timezone.utc)
+                          tzinfo=UTC)
     except ValueError:
         losses[path] = f"{value!r} is not a valid date: stored as null"
         return None
