@@ -42,7 +42,7 @@ ELASTIC = {
     "errorCode": "aws.cloudtrail.error_code",
     "errorMessage": "aws.cloudtrail.error_message",
     "userIdentity.type": "aws.cloudtrail.user_identity.type",
-    "userIdentity.principalId": "user.id",
+    "userIdentity.principalId": "aws.cloudtrail.user_identity.principal_id",
     "userIdentity.arn": "aws.cloudtrail.user_identity.arn",
     "userIdentity.accountId": "cloud.account.id",
     "userIdentity.accessKeyId": "aws.cloudtrail.user_identity.access_key_id",

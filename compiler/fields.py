@@ -22,5 +22,10 @@ def rule_fields(rule: SigmaRule) -> set[str]:
 
 
 def touches(field: str, path: str) -> bool:
-    """Whether a rule field and a raw path overlap (equal, or one contains the other)."""
+    """Whether a rule field and a raw path overlap (equal, or one contains the other).
+
+    A view may name a whole subtree with a trailing ``.*`` (every key under requestParameters).
+    """
+    if path.endswith(".*"):
+        path = path[:-2]
     return field == path or field.startswith(path + ".") or path.startswith(field + ".")

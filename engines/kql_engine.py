@@ -12,6 +12,8 @@ duckdb-kql is measured against Kusto by its authors, but not everywhere the comp
 - `matches regex` runs on RE2 (DuckDB) while Kusto runs the Rust regex crate: `\\d \\w \\s \\b`
   (and their negations) are ASCII in RE2 and Unicode in Rust, and `\\Q...\\E` exists only in RE2.
   Such patterns are refused.
+- `where a = "x"` is rejected by Kusto (KS141) but read by duckdb-kql as the constant "x" (so
+  `= "true"` keeps every row): refused.
 - `tostring()` of a JSON real gives DuckDB's JSON text ("5.0", "1e3") where Kusto prints the real
   ("5", "1000"): a query reading `parse_json(Col)` of a document holding a non-integer JSON number
   is refused.
@@ -29,7 +31,7 @@ from typing import Any
 from engines.base import QueryError, View
 from engines.kql_ip import AmbiguousIp, ipv4_is_in_range, ipv6_is_in_range
 
-__all__ = ["ROW_COLUMN", "KqlEngine", "check_regex_patterns"]
+__all__ = ["ROW_COLUMN", "KqlEngine", "check_regex_patterns", "check_where_clauses"]
 
 #: The hidden column that maps result rows back to documents.
 ROW_COLUMN = "siemc_row__"
@@ -228,6 +230,17 @@ def check_regex_patterns(query: str) -> None:
         _check_pattern(pattern)
 
 
+def check_where_clauses(query: str) -> None:
+    """QueryError for `where a = b`: Kusto rejects it (KS141), duckdb-kql reads `a = "x"` as the value
+    "x", so `where EventName = "true"` would silently keep every row."""
+    code = list(query)
+    for _, start, end, _ in _kql_tokens(query):
+        code[start:end] = " " * (end - start)
+    for stage in "".join(code).split("|"):
+        if re.match(r"\s*(?:where|filter)\b", stage) and re.search(r"(?<![=!<>])=(?![=~])", stage):
+            raise QueryError("`=` in a where clause is not a comparison in KQL (KS141): use == or =~")
+
+
 def _check_pattern(pattern: str) -> None:
     i = 0
     while i < len(pattern) - 1:
@@ -363,6 +376,7 @@ class KqlEngine:
     def run(self, query: str, docs: list[dict[str, Any]]) -> list[bool]:
         import duckdb_kql
 
+        check_where_clauses(query)
         check_regex_patterns(query)
         self._check_json_reals(query, docs)
         self._load(docs)

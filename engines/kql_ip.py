@@ -81,11 +81,15 @@ def ipv6_is_in_range(address: str | None, ip_range: str | None) -> bool | None:
         if any(network.overlaps(space) for space in _V4_SPACES):
             raise AmbiguousIp(f"IPv4 address {address!r} against IPv6 range {ip_range!r}")
         return False
-    if "%" not in address and "/" not in address:
-        try:
-            return ipaddress.IPv6Address(address) in network
-        except ValueError:
-            pass
+    if "%" in address or "/" in address:
+        # A zone id or a prefix on the address: Kusto's parsing of those is undocumented.
+        if _unparseable(re.split(r"[%/]", address, maxsplit=1)[0]):
+            return None
+        raise AmbiguousIp(f"IPv6 address {address!r} with a zone id or prefix")
+    try:
+        return ipaddress.IPv6Address(address) in network
+    except ValueError:
+        pass
     if _unparseable(address):
         return None
     raise AmbiguousIp(f"IPv6 address {address!r} is not in a canonical form")

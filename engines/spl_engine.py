@@ -20,7 +20,9 @@ class SplEngine:
 
     A document is a flat dict: field name (case-sensitive, e.g. ``userIdentity.arn``,
     ``requestParameters.items{}.instanceId``, ``_raw``) -> str, int, float, bool or a list of those
-    (a multivalue field). A field not in the dict is absent.
+    (a multivalue field). A field not in the dict is absent. An int or float is read as its Python
+    text (``7``, ``7.5``) and a bool as ``true``/``false``: a view that must keep Splunk's exact text
+    of a number (``1.50``) passes it as a string.
     """
 
     target = "spl"

@@ -195,7 +195,8 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, str]]] = [
         "kql": Refused("inside a JSON array"),
         "cwli": Refused("only by index"),
     }),
-    ("a whole JSON object is not a value", {"selection": {"requestParameters|contains": "x"}, "condition": "selection"}, {
+    ("a whole JSON object is not a value", {"selection": {"requestParameters|contains": "x"},
+                                            "condition": "selection"}, {
         t: Refused("names a whole JSON object") for t in ("eql", "spl", "kql", "cwli")
     }),
     ("booleans: typed columns compare as booleans", sel(readOnly=False), {

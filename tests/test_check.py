@@ -97,7 +97,8 @@ def test_cli_json_and_junit(tmp_path: Path) -> None:
 def test_cli_exit_1_on_divergent_events(tmp_path: Path) -> None:
     rule = tmp_path / "rules" / "r.yml"
     rule.parent.mkdir()
-    rule.write_text("title: r\nid: 11111111-2222-4333-8444-555555555555\nlogsource: {product: aws, service: cloudtrail}\n"
+    rule.write_text("title: r\nid: 11111111-2222-4333-8444-555555555555\n"
+                    "logsource: {product: aws, service: cloudtrail}\n"
                     "detection: {sel: {eventName: A}, condition: sel}\n")
     cases = tmp_path / "cases" / "r.yml"
     cases.parent.mkdir()

@@ -133,7 +133,7 @@ def test_null_logic_is_three_valued() -> None:
 
 
 def test_null_propagates_through_functions() -> None:
-    assert assumptions.NULL_PROPAGATES is True
+    assert assumptions.NULL_PREDICATE_RESULT is None
     absent: dict[str, Any] = {}
     assert where('NOT match(f, "x")', absent) is False
     assert where('NOT like(f, "x")', absent) is False

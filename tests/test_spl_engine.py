@@ -1,7 +1,8 @@
 """The SPL interpreter against rows derived from Splunk's documented behaviour (semantics.md B.2, F.3).
 
-Each row is (query, document, expected). Behaviour that rests on an unconfirmed assumption is pinned in
-test_spl_assumptions.py instead; rows here hold with any choice of those assumptions unless noted.
+Each row is (query, document, expected). The rows follow Splunk's documented behaviour plus the
+choices in engines/spl/assumptions.py; each of those choices is pinned on its own in
+test_spl_assumptions.py. Where libpcre2 is installed, the PCRE translation is also checked against it.
 """
 
 from __future__ import annotations
@@ -759,6 +760,45 @@ def test_random_patterns_agree_with_pcre2() -> None:
             continue
         for subject in subjects:
             assert (compiled.search(subject) is not None) is pcre2_search(pattern, subject), (pattern, subject)
+
+
+@pytest.mark.skipif(PCRE2 is None, reason="libpcre2-8 is not installed: no differential check")
+def test_caseless_literals_agree_with_pcre2_for_every_cased_character() -> None:
+    # Group code points by Python's single-character case mappings, then compare (?i)x against every
+    # member of x's group: Python's re and PCRE2 differ on i/I/İ/ı, which the translation handles.
+    related: dict[int, set[int]] = {}
+    for cp in range(0x110000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        for mapped in (chr(cp).lower(), chr(cp).upper(), chr(cp).title(), chr(cp).casefold()):
+            if len(mapped) == 1 and ord(mapped) != cp:
+                related.setdefault(cp, set()).add(ord(mapped))
+                related.setdefault(ord(mapped), set()).add(cp)
+    related.setdefault(0x130, set()).add(0x69)  # İ lower-cases to two characters
+    related[0x69].add(0x130)
+    for cp, others in related.items():
+        pattern = f"(?i)\\x{{{cp:x}}}"
+        compiled = pcre.compile_pcre(pattern)
+        for other in {cp, *others, *(o2 for o in others for o2 in related.get(o, ()))}:
+            ours = compiled.search(chr(other)) is not None
+            assert ours is pcre2_search(pattern, chr(other)), (pattern, hex(other))
+
+
+@pytest.mark.skipif(PCRE2 is None, reason="libpcre2-8 is not installed: no differential check")
+def test_caseless_classes_agree_with_pcre2() -> None:
+    members = ["i", "I", "\\x{130}", "\\x{131}", "a-z", "A-Z", "\\x{100}-\\x{200}", "\\w", "\\d", "\\s",
+               "\\x{212a}", "h-j", "\\x{e000}-\\x{f8ff}", "ß", "σ", "é"]  # fmt: skip
+    patterns = [f"[{neg}{a}{b}]" for a in members for b in ["", *members] for neg in ("", "^")]
+    patterns += ["\\w", "\\W", "\\b", "\\B", "\\bi", "i\\b", "\\wi", "k", "\\x{212a}"]
+    subjects = ["i", "I", "\u0130", "\u0131", "k", "K", "\u212a", "s", "\u017f", "a", "é", "É", "1", "_", " ",
+                "\ue130", "ß", "ẞ", "σ", "ς", "Σ", "xiy", "x\u0130y"]  # fmt: skip
+    for flag in ("(?i)", ""):
+        for body in patterns:
+            pattern = flag + body
+            compiled = pcre.compile_pcre(pattern)
+            for subject in subjects:
+                ours = compiled.search(subject) is not None
+                assert ours is pcre2_search(pattern, subject), (pattern, subject)
 
 
 def test_translated_regex_has_no_unicode_shorthand() -> None:

@@ -158,13 +158,14 @@ def kleene_xor(a: bool | None, b: bool | None) -> bool | None:
     return a != b
 
 
-NULL_PROPAGATES: bool = True
-"""Functions given a null argument return null: ``len``, ``lower``, ``upper``, ``tonumber``,
-``tostring``, ``match``, ``like``, ``cidrmatch``, ``mvfind``, ``mvcount``.
+NULL_PREDICATE_RESULT: bool | None = None
+"""What ``match``, ``like`` and ``cidrmatch`` return for a null (absent) argument: null.
 
-[U] not stated per function (mvcount's "returns NULL" for a field without values is the only
-statement). Choice: null in, null out, so ``where NOT match(f, "x")`` drops events without ``f``.
-``isnull``/``isnotnull`` test for null; ``isnum``/``isstr`` of null are false; ``coalesce`` skips nulls.
+[U] not stated per function. Choice: null in, null out, so ``where NOT match(f, "x")`` drops events
+without ``f`` (False would keep them). The value functions ``len``, ``lower``, ``upper``, ``tonumber``,
+``tostring``, ``mvfind`` and ``mvcount`` also return null for null (mvcount's "returns NULL" when the
+field has no values is the only documented case). ``isnull``/``isnotnull`` test for null;
+``isnum``/``isstr`` of null are false; ``coalesce`` skips nulls.
 """
 
 LIKE_CASE_SENSITIVE: bool = True

@@ -246,7 +246,7 @@ def read_field(doc: Doc, name: str) -> Value:
 
 
 def _text(v: str | Number) -> str:
-    return v.text if type(v) is Number else v  # type: ignore[union-attr,return-value]
+    return v.text if isinstance(v, Number) else v
 
 
 _CMP_OPS: dict[str, Callable[[Any, Any], bool]] = {
@@ -279,7 +279,7 @@ def compare(op: str, a: Value, b: Value) -> bool | None:
 def _map(fn: Callable[[str | Number], Value], v: Value) -> Value:
     """Apply a value function to a scalar or to each value of a multivalue (assumptions.mv_compare)."""
     if v is None:
-        return None  # assumptions.NULL_PROPAGATES
+        return None  # null in, null out (assumptions.NULL_PREDICATE_RESULT)
     if type(v) is tuple:
         out = tuple(r for r in (fn(x) for x in v) if r is not None)
         if not out:
@@ -291,7 +291,7 @@ def _map(fn: Callable[[str | Number], Value], v: Value) -> Value:
 def _test(fn: Callable[[str | Number], bool], v: Value) -> bool | None:
     """Apply a predicate to a scalar, or to each value of a multivalue (true if any)."""
     if v is None:
-        return None  # assumptions.NULL_PROPAGATES
+        return assumptions.NULL_PREDICATE_RESULT
     if type(v) is tuple:
         return assumptions.mv_compare(fn(x) for x in v)
     return fn(v)
@@ -300,8 +300,8 @@ def _test(fn: Callable[[str | Number], bool], v: Value) -> bool | None:
 def _tonumber(x: str | Number, base: int) -> Number | None:
     s = _text(x)
     if base == 10:
-        if type(x) is Number:
-            return Number(x.num, number_text(x.num))  # type: ignore[union-attr]
+        if isinstance(x, Number):
+            return Number(x.num, number_text(x.num))
         if assumptions.NUMERIC_TEXT.fullmatch(s):
             n = float(s)
             return Number(n, number_text(n))
@@ -387,10 +387,14 @@ def _eval_call(node: ECall) -> Evaluator:
         return lambda doc: a0(doc) is None
     if name == "isnotnull":
         return lambda doc: a0(doc) is not None
-    if name == "isnum":
-        return lambda doc: _test(lambda x: type(x) is Number, a0(doc)) is True
-    if name == "isstr":
-        return lambda doc: _test(lambda x: type(x) is str, a0(doc)) is True
+    if name in ("isnum", "isstr"):
+        kind = Number if name == "isnum" else str
+
+        def is_kind(doc: Doc) -> bool:
+            v = a0(doc)  # of null: false, whatever NULL_PREDICATE_RESULT says
+            return v is not None and _test(lambda x: type(x) is kind, v) is True
+
+        return is_kind
     if name == "len":
         return lambda doc: _map(lambda x: Number(float(len(_text(x))), str(len(_text(x)))), a0(doc))
     if name == "lower":

@@ -148,7 +148,7 @@ _SEARCH_OPS = ("!=", "<=", ">=", "==", "=", "<", ">")
 _SEARCH_WORD_END = set(' \t\r\n()",=<>')
 
 
-def _read_quoted(text: str, i: int) -> tuple[str, int]:
+def read_quoted(text: str, i: int) -> tuple[str, int]:
     """Content of the double-quoted string starting at ``text[i] == '"'`` and the index after it."""
     j = i + 1
     n = len(text)
@@ -185,7 +185,7 @@ def lex_search(text: str) -> list[Token]:
             tokens.append(Token("COMMA", c, i, space))
             i += 1
         elif c == '"':
-            content, j = _read_quoted(text, i)
+            content, j = read_quoted(text, i)
             tokens.append(Token("QUOTED", content, i, space))
             i = j
         elif c in "=<>" or (c == "!" and text.startswith("!=", i)):
@@ -253,7 +253,7 @@ def lex_eval(text: str) -> list[Token]:
             tokens.append(Token("COMMA", c, i, space))
             i += 1
         elif c == '"':
-            content, j = _read_quoted(text, i)
+            content, j = read_quoted(text, i)
             tokens.append(Token("STRING", content, i, space))
             i = j
         elif c == "'":

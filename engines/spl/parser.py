@@ -226,7 +226,7 @@ def parse_regex(text: str) -> RegexCommand:
     m = _REGEX_ARGS.match(body)
     if m is None:
         raise QueryError(f'regex {body!r}: expected field="pcre" or field!="pcre" (quoted, no spaces)')
-    content, end = lexer._read_quoted(body, m.end() - 1)
+    content, end = lexer.read_quoted(body, m.end() - 1)
     if body[end:].strip():
         raise QueryError(f"regex {body!r}: unexpected text after the pattern")
     pattern = lexer.unescape_regex_string(content)
@@ -263,6 +263,10 @@ class _SearchParser:
         j = self.i + k
         return self.t[j] if j < len(self.t) else None
 
+    def kind(self, k: int = 0) -> str | None:
+        tok = self.peek(k)
+        return None if tok is None else tok.kind
+
     def is_word(self, tok: Token | None, word: str) -> bool:
         return tok is not None and tok.kind == "WORD" and tok.text == word
 
@@ -296,11 +300,10 @@ class _SearchParser:
             raise self.error("expected a term at")
         if tok.kind == "LPAREN":
             self.i += 1
-            if self.peek() is not None and self.peek().kind == "RPAREN":  # type: ignore[union-attr]
+            if self.kind() == "RPAREN":
                 raise self.error("empty parentheses", tok)
             node = self.parse_and()
-            close = self.peek()
-            if close is None or close.kind != "RPAREN":
+            if self.kind() != "RPAREN":
                 raise self.error("missing ')' for", tok)
             self.i += 1
             self.expect_separator()
@@ -318,7 +321,7 @@ class _SearchParser:
             raise self.error(f"{tok.text}() is not supported:", tok)
         if nxt is not None and nxt.kind == "OP" and not nxt.space_before:
             return self.parse_comparison()
-        if self.is_word(nxt, "IN") and self.peek(2) is not None and self.peek(2).kind == "LPAREN":  # type: ignore[union-attr]
+        if self.is_word(nxt, "IN") and self.kind(2) == "LPAREN":
             return self.parse_in()
         if nxt is not None and nxt.kind == "OP":
             raise self.error("whitespace before a comparison operator is not supported:", nxt)
@@ -337,10 +340,14 @@ class _SearchParser:
     def value(self, tok: Token | None, op_tok: Token) -> str:
         if tok is None or tok.space_before or tok.kind not in ("WORD", "QUOTED"):
             raise self.error(f"a value must follow {op_tok.text} directly:", tok or op_tok)
+        if tok.kind == "WORD" and tok.text in ("CASE", "TERM") and self.kind(1) == "LPAREN":
+            raise self.error(f"{tok.text}() is not supported:", tok)
+        return self.value_text(tok)
+
+    def value_text(self, tok: Token) -> str:
+        """A value token's text. Unquoted values may not hold quotes, brackets (subsearches) or
+        backticks (macros): Splunk gives those a meaning we do not model."""
         if tok.kind == "WORD":
-            after = self.peek(1)
-            if tok.text in ("CASE", "TERM") and after is not None and after.kind == "LPAREN":
-                raise self.error(f"{tok.text}() is not supported:", tok)
             bad = next((c for c in tok.text if c in "'[]`"), None)
             if bad is not None:
                 raise self.error(f"character {bad!r} in an unquoted value (quote the value):", tok)
@@ -377,20 +384,14 @@ class _SearchParser:
             tok = self.peek()
             if tok is None or tok.kind not in ("WORD", "QUOTED"):
                 raise self.error("expected a value in the IN list at", tok)
-            if tok.kind == "WORD":
-                bad = next((c for c in tok.text if c in "'[]`"), None)
-                if bad is not None:
-                    raise self.error(f"character {bad!r} in an unquoted value (quote the value):", tok)
-            values.append(lexer.unescape_search_value(tok.text))
+            values.append(self.value_text(tok))
             self.i += 1
-            sep = self.peek()
-            if sep is not None and sep.kind == "COMMA":
-                self.i += 1
-                continue
-            if sep is not None and sep.kind == "RPAREN":
-                self.i += 1
+            sep = self.kind()
+            if sep not in ("COMMA", "RPAREN"):
+                raise self.error("expected ',' or ')' in the IN list at", self.peek())
+            self.i += 1
+            if sep == "RPAREN":
                 break
-            raise self.error("expected ',' or ')' in the IN list at", sep)
         self.expect_separator()
         return SIn(field, tuple(values))
 
@@ -453,6 +454,10 @@ class _EvalParser:
     def peek(self, k: int = 0) -> Token | None:
         j = self.i + k
         return self.t[j] if j < len(self.t) else None
+
+    def kind(self, k: int = 0) -> str | None:
+        tok = self.peek(k)
+        return None if tok is None else tok.kind
 
     def is_ident(self, word: str) -> bool:
         tok = self.peek()
@@ -555,8 +560,8 @@ class _EvalParser:
         self.i += 1  # (
         args: list[EvalNode] = []
         types: list[str] = []
-        if self.peek() is not None and self.peek().kind == "RPAREN":  # type: ignore[union-attr]
-            self.i += 1
+        if self.kind() == "RPAREN":
+            self.i += 1  # no arguments
         else:
             while True:
                 kind = _LITERAL_ARGS.get((name, len(args)))

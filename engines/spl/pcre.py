@@ -93,8 +93,9 @@ def compile_pcre(pattern: str) -> re.Pattern[str]:
 
 def translate(pattern: str) -> tuple[str, int]:
     """Python pattern text and ``re`` flags with the same matches as PCRE ``pattern``."""
-    if not assumptions.PCRE_UTF:  # pragma: no cover - byte-mode PCRE is not modelled
-        raise QueryError("only UTF-mode PCRE is modelled")
+    # Only these compile options are modelled; changing an assumption needs a new translation.
+    if not assumptions.PCRE_UTF or assumptions.PCRE_UCP or assumptions.PCRE_NEWLINE != "\n":
+        raise QueryError("only UTF mode, ASCII classes and LF newlines are modelled for PCRE")
     return _Translator(pattern).run()
 
 
