@@ -15,7 +15,13 @@ from tests.conftest import ROOT, shared_path
 
 # Elastic's event.outcome is "failure" when errorCode OR errorMessage exists; the Sigma rule (and the
 # issue) define success as "no errorCode". A record with only an errorMessage differs, by design.
-DIFFER = {"errorMessage without errorCode: the rule only looks at errorCode"}
+# Elastic's query also compares with == and in, which are case-sensitive in EQL, while Sigma values
+# match case-insensitively: a record whose eventName or eventSource differs in case differs too.
+DIFFER = {
+    "errorMessage without errorCode: the rule only looks at errorCode",
+    "eventName in lower case matches (Sigma is case-insensitive)",
+    "eventSource in upper case matches",
+}
 # Elastic's pipeline deletes "" and null, so its query cannot see these errorCodes either: both
 # queries agree with each other there, and check reports those cases as lossy against Sigma.
 
