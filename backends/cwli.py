@@ -45,17 +45,23 @@ class CwliBackend(SiemcBackend):
         return self._guard(field, f"{cw_field(field)} like /{regex}/")
 
     def match(self, field: str, pattern: Pattern, cased: bool) -> str:
-        if field in BOOLEAN_FIELDS and pattern.is_literal and pattern.text.lower() in ("true", "false"):
-            return self.boolean(field, pattern.text.lower() == "true")
+        if field in BOOLEAN_FIELDS:
+            return self.boolean(field, True)
         body = pattern.to_regex(ascii_escape, any_=".*", one=".")
         return self._like(field, ("(?s)" if cased else "(?is)") + "\\A" + body + "\\z")
 
     def boolean(self, field: str, value: bool) -> str:
         if field in BOOLEAN_FIELDS:  # Insights stores JSON booleans as 1/0 (F.1 1.6)
-            return self._guard(field, f"{cw_field(field)} = {1 if value else 0}")
+            raise self.refuse(f"value on {field}", "Logs Insights stores JSON booleans as 1/0, the same as the "
+                              "numbers 1 and 0, so Sigma's text match of true/false cannot be exact")
         return super().boolean(field, value)
 
     def regex(self, field: str, regex: rx.Regex) -> str:
+        if regex.multiline:
+            # m changes only what ^ and $ mean; the Insights docs name no (?m) flag (B.4)
+            if rx.has_anchor(regex.root):
+                raise self.refuse("|re|m modifier", "Logs Insights documents no multi-line flag for ^ and $")
+            regex = rx.Regex(regex.root, regex.ignorecase, False, regex.dotall, regex.source)
         return self._like(field, rx.render_standard(regex, "re2"))
 
     def cidr(self, field: str, network: str) -> str:

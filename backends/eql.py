@@ -54,6 +54,14 @@ def lucene_literal(text: str) -> str:
     return "".join(ch if ch.isalnum() or not ch.isascii() else "\\" + ch for ch in text)
 
 
+def _both_cases(text: str) -> str:
+    out = []
+    for ch in text:
+        lo, up = ch.lower(), ch.upper()
+        out.append(f"[{lucene_literal(lo)}{lucene_literal(up)}]" if lo != up else lucene_literal(ch))
+    return "".join(out)
+
+
 class EqlBackend(SiemcBackend):
     name: ClassVar[str] = "siemc Elasticsearch EQL"
     target: ClassVar[str] = "eql"
@@ -77,6 +85,15 @@ class EqlBackend(SiemcBackend):
         literal_wild = any(isinstance(p, str) and ("*" in p or "?" in p) for p in pattern.parts)
         if cased and pattern.is_literal:
             return f"{f} == {eql_string(pattern.text)}"
+        text = "".join(p for p in pattern.parts if isinstance(p, str))
+        folds = [ch for ch in text if not ch.isascii() and ch.lower() != ch.upper()]
+        if not cased and folds:
+            # Lucene's case-insensitive matching folds ASCII only: spell out both cases of every letter
+            if any(len(ch.lower()) != 1 or len(ch.upper()) != 1 for ch in folds):
+                raise self.refuse("case-insensitive match of a letter without a one-character case pair",
+                                  "Elasticsearch folds ASCII only and the letter cannot be spelled out")
+            body = pattern.to_regex(_both_cases, any_="(.|\n)*", one="(.|\n)")
+            return f"{f} regex {eql_string(body)}"
         if not literal_wild:
             glob = "".join(p.value if isinstance(p, Wild) else p for p in pattern.parts)
             return f"{f} {'like' if cased else ':'} {eql_string(glob)}"
@@ -86,7 +103,8 @@ class EqlBackend(SiemcBackend):
 
     def boolean(self, field: str, value: bool) -> str:
         if field in BOOLEAN:
-            return f"{eql_field(field)} == {'true' if value else 'false'}"
+            raise self.refuse(f"boolean value on {field}", f"{field} is a boolean field in Elasticsearch, so a "
+                              "record holding the text of a boolean cannot be matched as Sigma's string value")
         return super().boolean(field, value)
 
     def regex(self, field: str, regex: rx.Regex) -> str:

@@ -346,7 +346,7 @@ def render_lucene(rx: Regex) -> str:
     ``[^\\n]``. Every non-alphanumeric literal is backslash-escaped (``# @ & < > ~`` are operators
     under the default flags).
     """
-    if rx.multiline and _has_anchor(rx.root):
+    if rx.multiline and has_anchor(rx.root):
         raise Unsupported("anchors with the m flag have no Lucene regexp equivalent")
 
     def lit(ch: str) -> str:
@@ -397,13 +397,13 @@ def render_lucene(rx: Regex) -> str:
     return rendered[0] if len(rendered) == 1 else "|".join(f"({b})" for b in rendered)
 
 
-def _has_anchor(n: Node) -> bool:
+def has_anchor(n: Node) -> bool:
     if isinstance(n, Anchor):
         return True
     if isinstance(n, Group):
-        return _has_anchor(n.body)
+        return has_anchor(n.body)
     if isinstance(n, Rep):
-        return _has_anchor(n.node)
+        return has_anchor(n.node)
     if isinstance(n, (Alt, Seq)):
-        return any(_has_anchor(c) for c in (n.branches if isinstance(n, Alt) else n.items))
+        return any(has_anchor(c) for c in (n.branches if isinstance(n, Alt) else n.items))
     return False

@@ -221,3 +221,4 @@ def register(command: Callable[..., Any]) -> None:
 
 # Commands defined in their own modules register themselves on import.
 import compiler.check_cmd  # noqa: E402, F401
+import outputs.render_cmd  # noqa: E402, F401

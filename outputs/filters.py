@@ -163,8 +163,8 @@ def _yaml_quoted(text: str) -> str:
 
 
 def _yaml_block(text: str, indent: int) -> str | None:
-    """A literal block scalar (``|``) for multi-line text, or None when one cannot carry it exactly."""
-    if "\n" not in text or not all(_yaml_printable(ch) for ch in text):
+    """A literal block scalar (``|``), or None when one cannot carry the text exactly."""
+    if not text.strip() or not all(_yaml_printable(ch) for ch in text):
         return None
     lines = text.split("\n")
     if text.endswith("\n"):
@@ -186,17 +186,16 @@ def _yaml_scalar(value: Any, indent: int | None) -> str:
     if not isinstance(value, str):
         raise EscapeError(f"no YAML scalar form for {type(value).__name__}")
     _check_unicode(value)
-    if indent is not None:
-        block = _yaml_block(value, indent)
-        if block is not None:
-            return block
     if _PLAIN.fullmatch(value) and not value.endswith(" ") and value.lower() not in _YAML_WORDS:
         return value
-    return _yaml_quoted(value)
+    # Queries and prose read best as literal blocks: no quote or backslash is escaped there.
+    block = _yaml_block(value, indent) if indent is not None else None
+    return block if block is not None else _yaml_quoted(value)
 
 
 def yaml(value: Any, indent: int | None = None) -> Escaped:
-    """A YAML scalar. With ``indent``, multi-line text becomes a literal block indented that much."""
+    """A YAML scalar: plain when that is unambiguous; with ``indent``, else a literal block indented
+    that much (for values under a key, ``key: {{ v|yaml(2) }}``); else double-quoted."""
     return Escaped(_yaml_scalar(value, indent))
 
 

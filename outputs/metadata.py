@@ -85,6 +85,9 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "sentinel.enabled": ("enabled",),
 }
 
+# The Splunk app every rule of a run is packaged in (run-wide: profile or --set, see render.py).
+SPLUNK_APP = {"app": "siemc_detections", "app_label": "siemc detections", "app_version": "1.0.0"}
+
 # Sigma status -> detection-rules maturity.
 MATURITY = {"stable": "production", "test": "production", "experimental": "development",
             "deprecated": "deprecated", "unsupported": "development"}
@@ -319,8 +322,7 @@ def defaults_layer(rule: LoadedRule, tactics: list[attack.Tactic]) -> tuple[Laye
             "references": references, "false_positives": false_positives, "license": license_ or None,
         },
         "splunk": {
-            "name": r.title, "description": description, "app": "siemc_detections",
-            "app_label": "siemc detections", "app_version": "1.0.0", "index": None, "macro": None,
+            "name": r.title, "description": description, **SPLUNK_APP, "index": None, "macro": None,
             "schedule_window": "auto", "security_domain": platform["splunk"]["security_domain"],
             "risk_object": copy.deepcopy(platform["splunk"]["risk_object"]),
             "threat_object": copy.deepcopy(platform["splunk"]["threat_object"]),

@@ -254,5 +254,7 @@ def cloudwatch(meta: Meta, query: str) -> dict[str, Any]:
     groups = _strings(c["log_groups"], "cloudwatch.log_groups")
     for g in groups:
         _check(bool(_LOG_GROUP.fullmatch(g)), "cloudwatch.log_groups", f"{g!r} is not a log group name")
-    c.update(full_name=name, log_groups=groups, query=query)
+    title = meta.rule.title
+    description = f"siemc: {title} (Sigma rule {meta.rule.id}), a saved CloudWatch Logs Insights query"
+    c.update(full_name=name, log_groups=groups, query=query, description=description[:1024])
     return c

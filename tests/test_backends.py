@@ -107,6 +107,8 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, str]]] = [
         "kql": r'UserAgent =~ "line1\nline2"',
         "cwli": r"userAgent like /(?is)\Aline1\x0aline2\z/",
     }),
+    ("non-ASCII letters: Elasticsearch folds ASCII only, so both cases are spelled out",
+     sel(userAgent="zoë"), {"eql": 'user_agent.original regex "[zZ][oO][ëË]"'}),
     ("unicode passes through", sel(**{"userIdentity.userName": "zoë-日本"}), {
         "spl": 'userIdentity.userName="zoë-日本"',
         "kql": 'UserIdentityUserName =~ "zoë-日本"',
@@ -200,9 +202,9 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, str]]] = [
         t: Refused("names a whole JSON object") for t in ("eql", "spl", "kql", "cwli")
     }),
     ("booleans: typed columns compare as booleans", sel(readOnly=False), {
-        "eql": "aws.cloudtrail.read_only == false",
+        "eql": Refused("is a boolean field in Elasticsearch"),
         "kql": "ReadOnly == false",
-        "cwli": "readOnly = 0",
+        "cwli": Refused("stores JSON booleans as 1/0"),
         "spl": 'readOnly="false"',
     }),
     ("numbers compare as their text", sel(**{"requestParameters.port": 5432}), {

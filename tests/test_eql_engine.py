@@ -306,6 +306,15 @@ def test_assumption_string_functions_pushed_down(engine: EqlEngine) -> None:
     assert one(engine, 'any where not endsWith~(event.action, "x")', {}) is True
 
 
+def test_assumption_malformed_values_are_ignored(engine: EqlEngine) -> None:
+    assert assumptions.MALFORMED_VALUES_IGNORED is True
+    bad_boolean = {"aws": {"cloudtrail": {"read_only": "FALSE"}}, "event": {"action": "a"}}
+    assert one(engine, "any where aws.cloudtrail.read_only == false", bad_boolean) is False
+    assert one(engine, "any where aws.cloudtrail.read_only == null", bad_boolean) is True
+    assert one(engine, 'any where event.action == "a"', bad_boolean) is True  # the document is kept
+    assert one(engine, 'any where not cidrMatch(source.ip, "10.0.0.0/8")', {"source": {"ip": "x.y"}}) is True
+
+
 def test_assumption_range_negation_flips(engine: EqlEngine) -> None:
     assert assumptions.RANGE_NEGATION_FLIPS is True
     assert one(engine, "any where not source.port > 5", {}) is False

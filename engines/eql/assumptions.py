@@ -32,3 +32,10 @@ STRING_FUNCTIONS_PUSHED_DOWN = True
 #: x-pack/plugin/eql/src/test/resources/queryfolder_tests.txt (`not (exit_code > -1)` is
 #: translated to a range `exit_code <= -1`).
 RANGE_NEGATION_FLIPS = True
+
+#: A value its mapping cannot parse (boolean "FALSE", ip "ec2.amazonaws.com", long "abc") is not
+#: indexed and the document is kept: Elasticsearch 8's `logs@settings` template sets
+#: `index.mapping.ignore_malformed: true` for `logs-*-*` data streams (the AWS integration writes
+#: `logs-aws.cloudtrail-*`). Without that setting Elasticsearch would reject the whole document.
+#: [U] for booleans: ignore_malformed on boolean fields arrived later than on numbers, dates and ips.
+MALFORMED_VALUES_IGNORED = True

@@ -80,6 +80,8 @@ class _Compiler:
 
     # -- operands --
     def field(self, node: Any) -> FieldInfo | None:
+        if isinstance(node, ast.FunctionCall | ast.MathOperation):
+            raise QueryError(f"{node} as an operand runs as a script in Elasticsearch: not modelled")
         if not isinstance(node, ast.Field):
             raise QueryError(f"expected a field, found {node} (only field-against-literal predicates run here)")
         if any(not isinstance(part, str) for part in node.path):
