@@ -135,7 +135,7 @@ def compile(paths: tuple[str, ...], target_spec: str, fmt: str, out_dir: str | N
         raise Exit(1)
 
 
-def _relative(path: Path, roots: tuple[str, ...]) -> Path:
+def relative_to_roots(path: Path, roots: tuple[str, ...]) -> Path:
     for root in roots:
         r = Path(root)
         if r.is_dir():
@@ -148,7 +148,7 @@ def _relative(path: Path, roots: tuple[str, ...]) -> Path:
 
 def _write_outputs(out: Path, rule: LoadedRule, chosen: list[Target], results: list[Any],
                    roots: tuple[str, ...]) -> None:
-    rel = _relative(rule.path, roots).with_suffix("")
+    rel = relative_to_roots(rule.path, roots).with_suffix("")
     for t, r in zip(chosen, results):
         if r.query is None:
             continue

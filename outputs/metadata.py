@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import yaml
+
 from compiler.loader import LoadedRule
 from outputs import attack, logsources
 from outputs.filters import EscapeError, seconds, short_duration
@@ -107,7 +109,6 @@ class Meta:
     settings: dict[str, Any]
     tactics: list[attack.Tactic]
     techniques: list[attack.Technique]
-    known_logsource: bool
     notes: list[str] = field(default_factory=list)
 
     def section(self, name: str) -> dict[str, Any]:
@@ -158,8 +159,6 @@ def rule_layer(rule: LoadedRule) -> Layer:
 
 def parse_assignment(text: str) -> Layer:
     """``--set key.path=value``; the value is read as YAML (``5m``, ``73``, ``[a, b]``, ``false``)."""
-    import yaml
-
     key, sep, raw = text.partition("=")
     if not sep or not key.strip():
         raise SettingsError(f"--set {text!r}: expected key=value (e.g. schedule.interval=10m)")
@@ -193,12 +192,6 @@ def _has(values: dict[str, Any], path: str) -> bool:
     return not rest or (isinstance(values[head], dict) and _has(values[head], rest))
 
 
-def _get(values: dict[str, Any], path: str) -> Any:
-    for part in path.split("."):
-        values = values[part]
-    return values
-
-
 def _set(values: dict[str, Any], path: str, value: Any) -> None:
     *parents, last = path.split(".")
     for part in parents:
@@ -218,6 +211,8 @@ def resolve(layers: list[Layer]) -> dict[str, Any]:
         explicit = max((i for i, la in enumerate(layers) if _has(la.values, path)), default=-1)
         generic = max((i for i, la in enumerate(layers) if any(_has(la.values, d) for d in deps)), default=-1)
         if explicit < generic or explicit < 0:
+            if isinstance(derived[path], SettingsError):  # only an error when it is used
+                raise derived[path]
             _set(merged, path, derived[path])
     return merged
 
@@ -243,11 +238,14 @@ def _derive(s: dict[str, Any]) -> dict[str, Any]:
     out["elastic.from"] = f"now-{short_duration(lookback)}"
     # Splunk does not de-duplicate: its window is one interval long, ending lookback - interval ago
     # (the same margin, spent on indexing delay), snapped to the minute so successive runs tile.
-    out["splunk.cron_schedule"] = cron(interval)
+    try:
+        out["splunk.cron_schedule"] = cron(interval)
+    except SettingsError as e:
+        out["splunk.cron_schedule"] = e
     lag = lookback - interval
     snap = "@m" if interval % 60 == 0 and lag % 60 == 0 else ""
     out["splunk.earliest_time"] = f"-{short_duration(lookback)}{snap}"
-    out["splunk.latest_time"] = f"-{short_duration(lag)}{snap}" if lag else "now"
+    out["splunk.latest_time"] = (f"-{short_duration(lag)}{snap}" if lag else snap) or "now"
     # Sentinel neither de-duplicates nor shifts its window: it looks back exactly one interval.
     out["sentinel.query_frequency"] = out["sentinel.query_period"] = short_duration(interval)
     return out
@@ -304,7 +302,7 @@ def defaults_layer(rule: LoadedRule, tactics: list[attack.Tactic]) -> tuple[Laye
     references = [str(x) for x in r.references or []]
     false_positives = [_text(x) for x in r.falsepositives or [] if _text(x)]
     status = r.status.name.lower() if r.status else "test"
-    license_ = _text(getattr(r, "license", None))
+    license_ = _text(r.license)
     tags = list(platform["elastic"]["domain_tags"]) + [f"Tactic: {t.name}" for t in tactics]
     values: dict[str, Any] = {
         "level": level,
@@ -356,4 +354,4 @@ def derive(rule: LoadedRule, run_layers: Iterable[Layer] = ()) -> Meta:
                      "no index, data connector or entity is assumed")
     notes += [f"ATT&CK technique {t.id} is not in siemc's table (outputs/attack.py): its id stands for its name"
               for t in techniques if not t.known]
-    return Meta(rule, settings, tactics, techniques, known, notes)
+    return Meta(rule, settings, tactics, techniques, notes)

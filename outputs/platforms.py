@@ -145,10 +145,12 @@ def elastic(meta: Meta, query: str) -> dict[str, Any]:
     e["risk_score"] = _int(e["risk_score"], "elastic.risk_score", 0, 100)
     e["max_signals"] = _int(e["max_signals"], "elastic.max_signals", 1)
     e["version"] = _int(e["version"], "elastic.version", 1)
-    e["interval"] = short_duration(_duration(e["interval"], "elastic.interval"))
+    interval = _duration(e["interval"], "elastic.interval")
+    e["interval"] = short_duration(interval)
     _check(isinstance(e["from"], str) and e["from"].startswith("now-"), "elastic.from",
            f"expected now-<duration> (now-6m), got {e['from']!r}")
-    _duration(e["from"][4:], "elastic.from")
+    _check(_duration(e["from"][4:], "elastic.from") >= interval, "elastic.from",
+           f"{e['from']} looks back less than the interval {e['interval']}: events between runs would be missed")
     e["index"] = _strings(e["index"], "elastic.index", allow_empty=False)
     for key in ("author", "tags", "references", "false_positives", "integration"):
         e[key] = _strings(e[key], f"elastic.{key}")

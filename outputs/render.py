@@ -3,9 +3,9 @@
 Per target, ARTIFACTS lists what is rendered for each rule (a template, written under
 ``<target>/<rule path><suffix>``) and what is bundled once per run from every rule's part (Elastic's
 import NDJSON, Splunk's app package). Adding a target's artifacts is one place: templates under
-``outputs/templates/<target>/`` and one ``TargetArtifacts`` entry here (or ``register``, for targets
-from other distributions). The ``metricfilter`` target plugs in that way: its context function and
-an ``AWS::Logs::MetricFilter`` + ``AWS::CloudWatch::Alarm`` template, nothing else changes.
+``outputs/templates/<target>/``, a context function (platforms.py) and one ``TargetArtifacts`` entry
+in ARTIFACTS. The ``metricfilter`` target plugs in that way with its ``AWS::Logs::MetricFilter`` +
+``AWS::CloudWatch::Alarm`` template; until then ``-t all`` skips it with a note.
 
 Output is deterministic: no clock, no randomness; the only dates are the rule's own.
 """
@@ -57,7 +57,7 @@ class RuleArtifact:
     suffix: str = ""
     write: bool = True  # False: only a part for a bundle
     post: Callable[[str], str] | None = None
-    key: Callable[[dict[str, Any]], str] | None = None  # the part's bundle key
+    key: Callable[[dict[str, Any]], str] | None = None  # the part's key in its bundle, from the context
     check: Callable[[dict[str, Any]], None] | None = None
 
 
@@ -65,6 +65,7 @@ class RuleArtifact:
 class Bundle:
     name: str
     collects: str  # the rule artifact whose parts it bundles
+    key_name: str  # what the parts' keys are, for the message when two rules share one
     build: Callable[[list[Part], dict[str, Any], str], list[File]]
 
 
@@ -72,6 +73,7 @@ class Bundle:
 class TargetArtifacts:
     section: str  # the settings section (elastic, splunk, sentinel, cloudwatch)
     context: Callable[[Meta, str], dict[str, Any]]
+    var: str  # the name templates see the context under
     rule: tuple[RuleArtifact, ...]
     bundles: tuple[Bundle, ...] = ()
 
@@ -186,37 +188,26 @@ def _splunk_app(parts: list[Part], settings: dict[str, Any], target: str) -> lis
 # --- the table -------------------------------------------------------------------------------------
 ARTIFACTS: dict[str, TargetArtifacts] = {
     "eql": TargetArtifacts(
-        "elastic", platforms.elastic,
+        "elastic", platforms.elastic, "e",
         (RuleArtifact("toml", "eql/rule.toml.j2", ".toml", check=_needs_creation_date),
-         RuleArtifact("ndjson", "eql/rule.ndjson.j2", write=False, post=_one_json_line,
-                      key=lambda c: c["e"]["rule_id"])),
-        (Bundle("ndjson", "ndjson", _ndjson_bundle),),
+         RuleArtifact("ndjson", "eql/rule.ndjson.j2", write=False, post=_one_json_line, key=lambda e: e["rule_id"])),
+        (Bundle("ndjson", "ndjson", "rule_id", _ndjson_bundle),),
     ),
     "spl": TargetArtifacts(
-        "splunk", platforms.splunk,
-        (RuleArtifact("conf", "spl/savedsearch.conf.j2", ".conf", key=lambda c: c["s"]["name"]),),
-        (Bundle("app", "conf", _splunk_app),),
+        "splunk", platforms.splunk, "s",
+        (RuleArtifact("conf", "spl/savedsearch.conf.j2", ".conf", key=lambda s: s["name"]),),
+        (Bundle("app", "conf", "saved search", _splunk_app),),
     ),
     "kql": TargetArtifacts(
-        "sentinel", platforms.sentinel,
+        "sentinel", platforms.sentinel, "s",
         (RuleArtifact("yaml", "kql/rule.yaml.j2", ".yaml"),
          RuleArtifact("arm", "kql/rule.arm.json.j2", ".arm.json", post=_valid_json)),
     ),
     "cwli": TargetArtifacts(
-        "cloudwatch", platforms.cloudwatch,
+        "cloudwatch", platforms.cloudwatch, "c",
         (RuleArtifact("cfn", "cwli/query.yaml.j2", ".cfn.yaml"),),
     ),
 }
-
-# The template variable each section's context is bound to.
-_VAR = {"elastic": "e", "splunk": "s", "sentinel": "s", "cloudwatch": "c"}
-
-
-def register(target: str, artifacts: TargetArtifacts, var: str = "x") -> None:
-    """Add a target's artifacts (e.g. from a distribution that adds the target itself)."""
-    ARTIFACTS[target] = artifacts
-    _VAR.setdefault(artifacts.section, var)
-
 
 # --- rendering -------------------------------------------------------------------------------------
 @dataclass
@@ -260,7 +251,7 @@ def render_rule(rule: LoadedRule, target: str, query: str, rel: PurePosixPath, l
         out.errors.append(str(e))
         return out
     out.notes, out.target_notes = meta.notes[:rule_notes], meta.notes[rule_notes:]
-    context = {_VAR[spec.section]: ctx, "notes": [*compile_notes, *meta.notes], "api_version": ARM_API_VERSION}
+    context = {spec.var: ctx, "notes": [*compile_notes, *meta.notes], "api_version": ARM_API_VERSION}
     for art in artifacts:
         try:
             if art.check:
@@ -274,7 +265,7 @@ def render_rule(rule: LoadedRule, target: str, query: str, rel: PurePosixPath, l
         if art.write and (selected is None or art.name in selected):
             out.files.append((f"{target}/{rel}{art.suffix}", text.encode()))
         if art.key:
-            out.parts[art.name] = Part(rule, art.key(context), text, _rule_date(rule))
+            out.parts[art.name] = Part(rule, art.key(ctx), text, _rule_date(rule))
     return out
 
 
@@ -289,7 +280,7 @@ def build_bundles(target: str, parts: dict[str, list[Part]], layers: list[Layer]
         collected = parts.get(b.collects, [])
         if not collected:
             continue
-        kept, dupes = _dedupe(collected, "id" if b.name == "ndjson" else "name")
+        kept, dupes = _dedupe(collected, b.key_name)
         errors += dupes
         try:
             files += b.build(kept, settings, target)

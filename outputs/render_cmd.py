@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from compiler.cli import Exit, _relative, cli, fail, gather_rules, pick_targets, progress
+from compiler.cli import Exit, cli, fail, gather_rules, pick_targets, progress, relative_to_roots
 
 if TYPE_CHECKING:  # the CLI starts fast: jinja2 and the templates load only when render runs
     from outputs.profiles import Config
@@ -69,7 +69,7 @@ def render(paths: tuple[str, ...], target_spec: str, artifact_specs: tuple[str, 
     run = _Run(Path(out_dir))
     with progress(rules, "rendering") as bar:
         for rule in bar:
-            rel = PurePosixPath(_relative(rule.path, paths).with_suffix("").as_posix())
+            rel = PurePosixPath(relative_to_roots(rule.path, paths).with_suffix("").as_posix())
             for target in usable:
                 compiled = compile_rule(rule, target)
                 if compiled.query is None:
@@ -111,17 +111,21 @@ class _Run:
         self.written: dict[Path, Path] = {}  # output file -> the rule it came from
         self.parts: dict[tuple[str, str], dict[str, list[Part]]] = defaultdict(lambda: defaultdict(list))
         self.bad_rules: set[Path] = set()
-        self.noted: set[tuple[Path, str, str]] = set()
+        self.said: set[tuple[Path, str, str]] = set()
 
     def report(self, rule_path: Path, target: str, message: str) -> None:
-        click.echo(f"siemc: {rule_path}: {target}: {message}", err=True)
         self.bad_rules.add(rule_path)
+        self._once(rule_path, target, message)
 
     def note(self, rule_path: Path, target: str, text: str) -> None:
-        """Once per rule and target (``""``: about the rule itself), however many profiles."""
-        if (rule_path, target, text) not in self.noted:
-            self.noted.add((rule_path, target, text))
-            click.echo(f"siemc: {rule_path}: {target + ': ' if target else ''}note: {text}", err=True)
+        """``target`` "" for a note about the rule itself, whatever the target."""
+        self._once(rule_path, target, f"note: {text}")
+
+    def _once(self, rule_path: Path, target: str, text: str) -> None:
+        # Once per rule and target, however many profiles render it.
+        if (rule_path, target, text) not in self.said:
+            self.said.add((rule_path, target, text))
+            click.echo(f"siemc: {rule_path}: {target + ': ' if target else ''}{text}", err=True)
 
     def write(self, folder: str, files: list[File], source: Path, target: str) -> None:
         for rel, data in files:

@@ -11,6 +11,7 @@ import tarfile
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.conftest import ROOT, run_cli, sigma_rule
@@ -113,7 +114,7 @@ def test_two_rules_cannot_share_a_bundle_key(tmp_path: Path) -> None:
     result = siemc("render", str(tmp_path / "a.yml"), str(tmp_path / "b.yml"), "-t", "spl", "-o",
                      str(tmp_path / "out"), "--no-warnings")
     assert result.returncode == 1
-    assert f"siemc: {tmp_path / 'b.yml'}: spl: name 'test rule' is also {tmp_path / 'a.yml'}'s" in result.stderr
+    assert f"siemc: {tmp_path / 'b.yml'}: spl: saved search 'test rule' is also {tmp_path / 'a.yml'}'s" in result.stderr
 
 
 PROFILES = {
@@ -193,3 +194,25 @@ def test_an_unknown_profile_is_a_usage_error(tmp_path: Path) -> None:
     result = siemc("render", str(SEED), "-t", "all", "-o", str(tmp_path / "o"), "--config", str(config),
                      "--profile", "acme")
     assert result.returncode == 2 and "profile acme: unknown setting 'splunk.indx'" in result.stderr
+
+
+def test_a_target_without_artifacts_is_skipped_by_all_and_refused_by_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # How a new target (e.g. metricfilter) behaves until its artifacts are added to outputs/render.py.
+    from outputs import render
+
+    monkeypatch.delitem(render.ARTIFACTS, "cwli")
+    result = siemc("render", str(SEED), "-t", "all", "-o", str(tmp_path / "a"))
+    assert result.returncode == 0 and "siemc: cwli: no deployable artifacts yet, skipped" in result.stderr
+    assert not (tmp_path / "a/cwli").exists() and (tmp_path / "a/kql").is_dir()
+    result = siemc("render", str(SEED), "-t", "cwli", "-o", str(tmp_path / "b"))
+    assert result.returncode == 2 and "no deployable artifacts for target cwli" in result.stderr
+
+
+def test_a_rule_without_a_date_has_no_toml_but_everything_else(tmp_path: Path) -> None:
+    rule = tmp_path / "undated.yml"
+    rule.write_text(yaml.safe_dump(sigma_rule({"sel": {"eventName": "X"}, "condition": "sel"})))
+    result = siemc("render", str(rule), "-t", "eql", "-o", str(tmp_path / "out"), "--no-warnings")
+    assert result.returncode == 1
+    assert f"siemc: {rule}: eql: toml: detection-rules TOML needs a creation date" in result.stderr
+    assert set(files(tmp_path / "out")) == {"eql/kibana_import.ndjson"}

@@ -72,9 +72,19 @@ def test_cron(interval: int, expected: str) -> None:
     assert cron(interval) == expected
 
 
-def test_an_interval_cron_cannot_say_is_refused() -> None:
+def test_an_interval_cron_cannot_say_is_refused_unless_splunk_has_its_own(seed) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(SettingsError, match="no cron form"):
         cron(7 * 60)
+    with pytest.raises(SettingsError, match="no cron form"):
+        derive(seed, [parse_assignment("schedule.interval=7m")])
+    s = derive(seed, [parse_assignment("schedule.interval=7m"), parse_assignment("splunk.cron_schedule=*/7 * * * *")])
+    assert s.section("splunk")["cron_schedule"] == "*/7 * * * *"
+    assert s.section("elastic")["interval"] == "7m"
+
+
+def test_splunk_windows_tile_when_there_is_no_margin(seed) -> None:  # type: ignore[no-untyped-def]
+    s = derive(seed, [Layer("p", {"schedule": {"interval": "10m", "lookback": "10m"}})]).section("splunk")
+    assert (s["earliest_time"], s["latest_time"]) == ("-10m@m", "@m")
 
 
 @pytest.mark.parametrize(("values", "message"), [
@@ -129,6 +139,7 @@ def test_platform_values_are_checked(seed) -> None:  # type: ignore[no-untyped-d
         ("sentinel.severity=Critical", platforms.sentinel, "sentinel.severity"),
         ("cloudwatch.log_groups=['a b']", platforms.cloudwatch, "cloudwatch.log_groups"),
         ("sentinel.query_frequency=1m", platforms.sentinel, "sentinel.query_frequency"),
+        ("elastic.from=now-1m", platforms.elastic, "looks back less than the interval"),
     ]:
         meta = derive(seed, [parse_assignment(assignment)])
         with pytest.raises(SettingsError, match=message):
@@ -141,3 +152,14 @@ def test_splunk_search_gets_the_tenant_index_or_macro(seed) -> None:  # type: ig
         'index="acme_aws" ' + q)
     assert platforms.splunk(derive(seed, [parse_assignment("splunk.macro=cloudtrail")]), q)["search"] == (
         "`cloudtrail` " + q)
+
+
+def test_a_rule_sets_generic_settings_under_siemc() -> None:
+    rule = tagged(siemc={"level": "critical", "schedule": {"interval": "1h"}}, splunk={"security_domain": "cloud"})
+    s = derive(rule).settings
+    assert (s["elastic"]["severity"], s["elastic"]["interval"], s["splunk"]["security_domain"]) == (
+        "critical", "1h", "cloud")
+    # ...and a profile still overrides the rule.
+    assert derive(rule, [Layer("profile", {"level": "low"})]).section("sentinel")["severity"] == "Low"
+    with pytest.raises(SettingsError, match="'siemc' must be a mapping of generic settings"):
+        derive(tagged(siemc={"elastic": {"severity": "low"}}))
