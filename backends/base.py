@@ -46,6 +46,17 @@ COMPARE = {CompareOperators.LT: "<", CompareOperators.LTE: "<=", CompareOperator
            CompareOperators.GTE: ">="}
 
 
+def is_cloudtrail(rule: SigmaRule) -> bool:
+    ls = rule.logsource
+    return ls.product == "aws" and ls.service == "cloudtrail"
+
+
+def describe_logsource(rule: SigmaRule) -> str:
+    ls = rule.logsource
+    parts = [f"{k}={v}" for k, v in (("product", ls.product), ("category", ls.category), ("service", ls.service)) if v]
+    return "/".join(parts) or "(none)"
+
+
 class SiemcBackend(TextQueryBackend):
     target: ClassVar[str]
     or_token: ClassVar[str] = "or"
@@ -59,6 +70,19 @@ class SiemcBackend(TextQueryBackend):
         super().__init__(*args, **kwargs)
         self.notes: list[str] = []
         self.negation_depth = 0
+        self.cloudtrail = True
+
+    def convert_rule(self, rule: SigmaRule, output_format: str | None = None, callback: Any = None) -> Any:
+        # The platform facts (field maps, stored types, defaults) are CloudTrail's; for any other log
+        # source the event is taken as it is and field names are used as written, said in a note.
+        self.cloudtrail = is_cloudtrail(rule)
+        if not self.cloudtrail:
+            self.other_logsource(rule)
+        return super().convert_rule(rule, output_format, callback)
+
+    def other_logsource(self, rule: SigmaRule) -> None:
+        self.note(f"no platform view models log source {describe_logsource(rule)}: field names are used as "
+                  "written and the event is assumed to be stored as it is")
 
     # --- notes travel with the query: what a target does differently, said out loud -------------
     def note(self, text: str) -> None:

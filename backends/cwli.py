@@ -45,13 +45,13 @@ class CwliBackend(SiemcBackend):
         return self._guard(field, f"{cw_field(field)} like /{regex}/")
 
     def match(self, field: str, pattern: Pattern, cased: bool) -> str:
-        if field in BOOLEAN_FIELDS:
+        if field in BOOLEAN_FIELDS and self.cloudtrail:
             return self.boolean(field, True)
         body = pattern.to_regex(ascii_escape, any_=".*", one=".")
         return self._like(field, ("(?s)" if cased else "(?is)") + "\\A" + body + "\\z")
 
     def boolean(self, field: str, value: bool) -> str:
-        if field in BOOLEAN_FIELDS:  # Insights stores JSON booleans as 1/0 (F.1 1.6)
+        if field in BOOLEAN_FIELDS and self.cloudtrail:  # Insights stores JSON booleans as 1/0 (F.1 1.6)
             raise self.refuse(f"value on {field}", "Logs Insights stores JSON booleans as 1/0, the same as the "
                               "numbers 1 and 0, so Sigma's text match of true/false cannot be exact")
         return super().boolean(field, value)

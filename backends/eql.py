@@ -129,4 +129,6 @@ class EqlBackend(SiemcBackend):
         return f"{eql_field(field)} {'!=' if exists else '=='} null"
 
     def finish(self, expr: str, rule: SigmaRule) -> str:
+        if not self.cloudtrail:
+            return f"any where {expr}"
         return f'any where event.dataset == "aws.cloudtrail" and ({expr})'

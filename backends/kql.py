@@ -112,5 +112,11 @@ class KqlBackend(SiemcBackend):
         self.note(EMPTY_NOTE)
         return f"{'isnotempty' if exists else 'isempty'}({field})"
 
+    def other_logsource(self, rule: SigmaRule) -> None:
+        from backends.base import describe_logsource
+
+        raise self.refuse(f"log source {describe_logsource(rule)}", "siemc knows the Sentinel table only for "
+                          "AWS CloudTrail (AWSCloudTrail); a KQL query must name its table")
+
     def finish(self, expr: str, rule: SigmaRule) -> str:
         return f"AWSCloudTrail | where {expr}"

@@ -106,7 +106,7 @@ class SplBackend(SiemcBackend):
         return f"(isnum(tonumber({f})) AND tonumber({f}) {op} {number})"
 
     def exists(self, field: str, exists: bool) -> str:
-        if field == "errorCode":
+        if field == "errorCode" and self.cloudtrail:
             self.note(ERRORCODE_NOTE)
             if self.where:
                 return f"{where_field(field)}{'!=' if exists else '='}\"success\""
@@ -116,6 +116,8 @@ class SplBackend(SiemcBackend):
         return f"{'' if exists else 'NOT '}{field}=*"
 
     def finish(self, expr: str, rule: SigmaRule) -> str:
+        if not self.cloudtrail:
+            return f"search * | where {expr}" if self.where else (f"({expr})" if self._root_or else expr)
         if self.where:
             return f'sourcetype="aws:cloudtrail" | where {expr}'
         if self._root_or:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from backends.base import is_cloudtrail
 from compiler.cases import Case
 from compiler.driver import compile_rule
 from compiler.evaluator import EvaluationError
@@ -14,6 +15,7 @@ from compiler.evaluator import compile_rule as reference_of
 from compiler.fields import rule_fields, touches
 from compiler.loader import LoadedRule
 from compiler.registry import Target
+from engines.base import View
 
 
 @dataclass
@@ -125,6 +127,7 @@ def check_rule(rule: LoadedRule, cases: list[Case], targets: list[Target], engin
     expectations = [Expectation(str(rule.path), c.name, c.expected, ref)
                     for c, ref in zip(cases, reference) if c.expected is not None and c.expected != ref]
     fields = rule_fields(rule.rule)
+    cloudtrail = is_cloudtrail(rule.rule)
     results = []
     for target in targets:
         compiled = compile_rule(rule, target)
@@ -141,7 +144,8 @@ def check_rule(rule: LoadedRule, cases: list[Case], targets: list[Target], engin
             continue
         try:
             engine = engines.get(target)
-            views = [engine.view(c.event) for c in cases]
+            # platform views model CloudTrail; any other log source is taken as stored as it is
+            views = [engine.view(c.event) if cloudtrail else View(c.event) for c in cases]
             answers = engine.run(compiled.query, [v.doc for v in views]) if cases else []
         except Exception as e:  # QueryError, or an engine's own failure: reported, never hidden
             result.status, result.reason = "error", f"{type(e).__name__}: {e}"

@@ -214,6 +214,17 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, str]]] = [
 ]
 
 
+def test_other_log_sources_use_field_names_as_written() -> None:
+    rule = loaded(sigma_rule({"sel": {"CommandLine|contains": "whoami"}, "condition": "sel"},
+                             logsource={"product": "windows", "category": "process_creation"}))
+    got = {t.name: compile_rule(rule, t) for t in resolve("all")}
+    assert got["eql"].query == 'any where CommandLine : "*whoami*"'
+    assert got["spl"].query == 'CommandLine="*whoami*"'
+    assert got["cwli"].query == r"filter CommandLine like /(?is)\A.*whoami.*\z/"
+    assert got["kql"].query is None and "AWSCloudTrail" in (got["kql"].error or "")
+    assert all("field names are used as written" in " ".join(got[t].notes) for t in ("eql", "spl", "cwli"))
+
+
 @pytest.mark.parametrize("name,detection,expected", ROWS, ids=[r[0] for r in ROWS])
 def test_translation(name: str, detection: dict[str, Any], expected: dict[str, str]) -> None:
     rule = loaded(sigma_rule(detection))

@@ -806,3 +806,11 @@ def test_translated_regex_has_no_unicode_shorthand() -> None:
     for pattern in ("\\d\\w\\s\\b\\B\\D\\W\\S", "[\\d\\w\\s]"):
         text, _ = pcre.translate(pattern)
         assert not re.search(r"(?<!\\)\\[dwsDWS]", text.replace("\\\\", "")), text
+
+
+def test_lone_star_matches_every_event() -> None:
+    from engines.spl_engine import SplEngine
+
+    engine = SplEngine()
+    assert engine.run("search * | where isnotnull(a)", [{"a": 1}, {}]) == [True, False]
+    assert engine.run("*", [{"a": 1}, {}]) == [True, True]

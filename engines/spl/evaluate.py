@@ -38,6 +38,7 @@ from engines.spl.parser import (
     EvalNode,
     Pipeline,
     RegexCommand,
+    SAll,
     SAnd,
     SCompare,
     SearchCommand,
@@ -129,6 +130,8 @@ _NUM_OPS: dict[str, Callable[[float, float], bool]] = {
 
 
 def _search(node: SearchNode) -> Predicate:
+    if isinstance(node, SAll):
+        return lambda doc: True
     if isinstance(node, SCompare):
         return _search_compare(node)
     if isinstance(node, SIn):

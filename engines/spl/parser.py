@@ -67,7 +67,12 @@ class SOr:
     items: tuple[SearchNode, ...]
 
 
-SearchNode = SCompare | SIn | SNot | SAnd | SOr
+@dataclass(frozen=True, slots=True)
+class SAll:
+    """A lone ``*`` term: every event (the docs' ``search *``)."""
+
+
+SearchNode = SCompare | SIn | SNot | SAnd | SOr | SAll
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +326,10 @@ class _SearchParser:
             raise self.error(f"{tok.text}() is not supported:", tok)
         if nxt is not None and nxt.kind == "OP" and not nxt.space_before:
             return self.parse_comparison()
+        if tok.text == "*":
+            self.i += 1
+            self.expect_separator()
+            return SAll()
         if self.is_word(nxt, "IN") and self.kind(2) == "LPAREN":
             return self.parse_in()
         if nxt is not None and nxt.kind == "OP":
