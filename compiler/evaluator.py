@@ -8,7 +8,8 @@ A rule is compiled once into Python closures over the raw event:
   strings;
 - ``|re`` is PCRE: case-sensitive, unanchored, ``\\d \\w \\s`` ASCII (PCRE without UCP);
 - ``null`` matches an absent or null field; ``|exists`` is presence alone (null and "" count);
-- keywords match any scalar value anywhere in the event.
+- keywords are searched across the whole event (the spec's words): a keyword matches when any
+  scalar value anywhere in the event contains it, case-insensitively, wildcards honoured.
 """
 
 from __future__ import annotations
@@ -228,6 +229,9 @@ def _keyword(value: Any) -> Predicate:
     if isinstance(value, SigmaExpansion):
         preds = [_keyword(v) for v in value.values]
         return lambda e: any(p(e) for p in preds)
+    if isinstance(value, SigmaString) and not isinstance(value, SigmaCasedString):
+        # "searching for keywords across an entire event": the keyword may sit inside a longer value
+        value = SigmaString("*") + value + SigmaString("*") if value.s else value
     matcher = _text_matcher(value)
     return lambda e: any((t := as_text(v)) is not None and matcher(t) for v in _scalars(e))
 
