@@ -15,7 +15,7 @@ from sigma.rule import SigmaRule
 from backends import regex as rx
 from backends.base import SiemcBackend
 from backends.cloudtrail import elastic_pipeline
-from backends.pattern import Pattern, Wild
+from backends.pattern import Pattern, Wild, double_quoted
 
 # Elasticsearch types of the mapped fields that are not keyword (fields.yml, ecs.yml).
 BOOLEAN = frozenset({"aws.cloudtrail.read_only"})
@@ -24,23 +24,7 @@ DATE = frozenset({"@timestamp", "aws.cloudtrail.user_identity.session_context.cr
 
 
 def eql_string(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch.isascii() and not ch.isprintable():
-            out.append(f"\\u{{{ord(ch):02x}}}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    return double_quoted(text, lambda c: f"\\u{{{c:02x}}}")
 
 
 def eql_field(name: str) -> str:

@@ -14,7 +14,7 @@ from sigma.rule import SigmaRule
 from backends import regex as rx
 from backends.base import SiemcBackend
 from backends.cloudtrail import SENTINEL_JSON, SENTINEL_TYPES, sentinel_pipeline
-from backends.pattern import Pattern, ascii_escape
+from backends.pattern import Pattern, ascii_escape, double_quoted
 
 JSON_COLUMNS = frozenset(SENTINEL_JSON.values())
 EMPTY_NOTE = ("Sentinel stores an absent string as \"\": existence is tested with isnotempty/isempty, "
@@ -22,21 +22,7 @@ EMPTY_NOTE = ("Sentinel stores an absent string as \"\": existence is tested wit
 
 
 def kql_string(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in '\\"':
-            out.append("\\" + ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch.isascii() and not ch.isprintable():
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    return double_quoted(text, lambda c: f"\\u{c:04x}")
 
 
 class KqlBackend(SiemcBackend):

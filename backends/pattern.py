@@ -109,3 +109,20 @@ def ascii_escape(text: str, keep: Callable[[str], bool] = str.isalnum) -> str:
         else:
             out.append("\\" + ch)
     return "".join(out)
+
+
+SIMPLE_STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def double_quoted(text: str, control: Callable[[int], str]) -> str:
+    """A double-quoted literal with C-style escapes, as EQL and KQL both read them; other control
+    characters are written with the language's own unicode escape (``control(codepoint)``)."""
+    out = []
+    for ch in text:
+        if ch in SIMPLE_STRING_ESCAPES:
+            out.append(SIMPLE_STRING_ESCAPES[ch])
+        elif ch.isascii() and not ch.isprintable():
+            out.append(control(ord(ch)))
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
