@@ -46,14 +46,17 @@ class CwliBackend(SiemcBackend):
 
     def match(self, field: str, pattern: Pattern, cased: bool) -> str:
         if field in BOOLEAN_FIELDS and self.cloudtrail:
-            return self.boolean(field, True)
+            if pattern.is_literal and pattern.text.lower() in ("true", "false"):
+                return self.boolean(field, pattern.text.lower() == "true")
+            raise self.refuse(f"string match on {field}", "Logs Insights stores this JSON boolean as 1/0")
         body = pattern.to_regex(ascii_escape, any_=".*", one=".")
         return self._like(field, ("(?s)" if cased else "(?is)") + "\\A" + body + "\\z")
 
     def boolean(self, field: str, value: bool) -> str:
-        if field in BOOLEAN_FIELDS and self.cloudtrail:  # Insights stores JSON booleans as 1/0 (F.1 1.6)
-            raise self.refuse(f"value on {field}", "Logs Insights stores JSON booleans as 1/0, the same as the "
-                              "numbers 1 and 0, so Sigma's text match of true/false cannot be exact")
+        if field in BOOLEAN_FIELDS and self.cloudtrail:
+            # Insights stores JSON booleans as 1/0 (F.1 1.6); exact for every record CloudTrail writes,
+            # and the CloudWatch view reports a readOnly that is not a boolean as lossy
+            return self._guard(field, f"{cw_field(field)} = {1 if value else 0}")
         return super().boolean(field, value)
 
     def regex(self, field: str, regex: rx.Regex) -> str:

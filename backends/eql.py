@@ -59,11 +59,16 @@ class EqlBackend(SiemcBackend):
     def field(self, name: str) -> str:
         return name
 
+    def match(self, field: str, pattern: Pattern, cased: bool) -> str:
+        if field in BOOLEAN and pattern.is_literal and pattern.text.lower() in ("true", "false"):
+            return self.boolean(field, pattern.text.lower() == "true")
+        return self._match(field, pattern, cased)
+
     def _check_type(self, field: str, what: str) -> None:
         if field in BOOLEAN | DATE:
             raise self.refuse(f"{what} on {field}", f"{field} is not a keyword field in Elasticsearch")
 
-    def match(self, field: str, pattern: Pattern, cased: bool) -> str:
+    def _match(self, field: str, pattern: Pattern, cased: bool) -> str:
         self._check_type(field, "string match")
         f = eql_field(field)
         literal_wild = any(isinstance(p, str) and ("*" in p or "?" in p) for p in pattern.parts)
@@ -87,8 +92,9 @@ class EqlBackend(SiemcBackend):
 
     def boolean(self, field: str, value: bool) -> str:
         if field in BOOLEAN:
-            raise self.refuse(f"boolean value on {field}", f"{field} is a boolean field in Elasticsearch, so a "
-                              "record holding the text of a boolean cannot be matched as Sigma's string value")
+            # exact for every record CloudTrail writes (readOnly is a JSON boolean); the Elastic view
+            # reports any other value as lossy
+            return f"{eql_field(field)} == {'true' if value else 'false'}"
         return super().boolean(field, value)
 
     def regex(self, field: str, regex: rx.Regex) -> str:

@@ -202,9 +202,9 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, str]]] = [
         t: Refused("names a whole JSON object") for t in ("eql", "spl", "kql", "cwli")
     }),
     ("booleans: typed columns compare as booleans", sel(readOnly=False), {
-        "eql": Refused("is a boolean field in Elasticsearch"),
+        "eql": "aws.cloudtrail.read_only == false",
         "kql": "ReadOnly == false",
-        "cwli": Refused("stores JSON booleans as 1/0"),
+        "cwli": "readOnly = 0",
         "spl": 'readOnly="false"',
     }),
     ("numbers compare as their text", sel(**{"requestParameters.port": 5432}), {

@@ -147,3 +147,11 @@ def test_every_leaf_is_a_field_or_a_loss() -> None:
 
 def test_deterministic() -> None:
     assert json.dumps(cloudwatch_view(event()).doc) == json.dumps(cloudwatch_view(event()).doc)
+
+
+def test_a_readonly_that_is_not_a_boolean_is_a_loss() -> None:
+    from engines.views.cloudwatch import cloudwatch_view
+
+    assert "readOnly" in cloudwatch_view({"readOnly": "false"}).losses
+    assert "readOnly" in cloudwatch_view({"readOnly": 0}).losses
+    assert cloudwatch_view({"readOnly": False}).doc["readOnly"] == 0

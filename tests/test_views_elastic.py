@@ -501,3 +501,10 @@ def test_registry_views_give_json_documents() -> None:
             assert isinstance(view, View), target
             json.dumps(view.doc, allow_nan=False)  # `siemc view` prints it as JSON Lines
             assert all(isinstance(p, str) and isinstance(r, str) for p, r in view.losses.items())
+
+
+def test_a_readonly_that_is_not_a_boolean_is_a_loss() -> None:
+    from engines.views.elastic import elastic_view
+
+    assert "readOnly" in elastic_view({"eventName": "X", "readOnly": "FALSE"}).losses
+    assert "readOnly" not in elastic_view({"eventName": "X", "readOnly": False}).losses

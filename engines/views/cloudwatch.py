@@ -20,6 +20,9 @@ BY_INDEX = "Logs Insights addresses array elements only by index"
 AS_NUMBER = "boolean stored as 1/0 by Logs Insights"
 
 
+BOOLEAN_FIELDS = ("readOnly", "managementEvent")  # JSON booleans in every record CloudTrail writes
+
+
 def cloudwatch_view(event: dict[str, Any]) -> View:
     """The system fields and discovered fields Logs Insights gives one raw CloudTrail record."""
     losses: dict[str, str] = {}
@@ -43,6 +46,12 @@ def cloudwatch_view(event: dict[str, Any]) -> View:
             _lose(losses, path, AS_NUMBER)
             value = assume.boolean_value(value)
         fields.setdefault("@" + name if name.startswith("@") else name, value)
+    for name in BOOLEAN_FIELDS:
+        if name in event and event[name] is not None and not isinstance(event[name], bool):
+            # CloudTrail writes these as JSON booleans; Insights stores booleans as 1/0, so a
+            # record holding a number or text here cannot be told from a boolean one.
+            _lose(losses, name, "not a JSON boolean, as CloudTrail writes it: Logs Insights stores booleans "
+                                "as 1/0, like numbers")
     doc: dict[str, Any] = {"@message": assume.message_text(event)}
     timestamp = assume.log_event_timestamp(event)
     if timestamp is not None:

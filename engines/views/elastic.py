@@ -466,6 +466,11 @@ def elastic_view(event: dict[str, Any]) -> View:
 
     j = _purge(event, FIRST_PURGE_STRINGS, "", losses)
     _unstored(j, "", losses)
+    if "readOnly" in j and not isinstance(j["readOnly"], bool):
+        # CloudTrail writes readOnly as a JSON boolean and the integration maps it as boolean: any
+        # other value is coerced or rejected by Elasticsearch, which this view does not model.
+        losses["readOnly"] = ("not a JSON boolean, as CloudTrail writes it: Elasticsearch's boolean mapping "
+                              "coerces or rejects it")
     for raw, target in _RENAMES:
         value = _get(j, raw)
         if value is not None:
