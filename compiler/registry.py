@@ -42,6 +42,9 @@ BUILTIN = (
            "engines.kql_engine:KqlEngine", ("sentinel",), "kql"),
     Target("cwli", "CloudWatch Logs Insights", "AWS CloudWatch Logs (CloudTrail log group)",
            "backends.cwli:CwliBackend", "engines.cwli_engine:CwliEngine", ("cloudwatch",), "cwli"),
+    Target("metricfilter", "CloudWatch metric filter pattern", "AWS CloudWatch Logs (CloudTrail log group)",
+           "backends.metricfilter:MetricFilterBackend", "engines.metricfilter_engine:MetricFilterEngine",
+           ("metric-filter",), "txt"),
 )
 
 

@@ -63,7 +63,11 @@ KEYS: dict[str, frozenset[str]] = {
         "connectors", "entity_mappings", "workspace", "enabled", "suppression_duration",
         "suppression_enabled", "create_incident", "event_grouping",
     }),
-    "cloudwatch": frozenset({"name", "folder", "log_groups"}),
+    "cloudwatch": frozenset({
+        "name", "folder", "log_groups",  # the saved Logs Insights query (cwli)
+        # the metric filter and its alarm (metricfilter)
+        "log_group", "metric_namespace", "metric_name", "default_value", "alarm_name", "alarm_actions", "period",
+    }),
 }
 TOP_KEYS = frozenset({"level", "levels", "enabled", *KEYS})
 LEVEL_KEYS = frozenset({"elastic", "splunk", "sentinel", "risk_score"})
@@ -335,7 +339,13 @@ def defaults_layer(rule: LoadedRule, tactics: list[attack.Tactic]) -> tuple[Laye
             # One alert per matching event, as Elastic raises one per event.
             "event_grouping": "AlertPerResult",
         },
-        "cloudwatch": {"name": r.title, "folder": "siemc", "log_groups": []},
+        "cloudwatch": {
+            "name": r.title, "folder": "siemc", "log_groups": [],
+            # As the CIS AWS Foundations alarms do: count matches over 5 minutes, alarm on one. DefaultValue 0
+            # reports a 0 while logs arrive without a match, so the metric has no gaps (AWS's advice).
+            "log_group": None, "metric_namespace": "siemc", "metric_name": None, "default_value": 0,
+            "alarm_name": None, "alarm_actions": [], "period": "5m",
+        },
     }
     return Layer("siemc defaults", values), known
 

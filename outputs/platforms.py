@@ -7,6 +7,7 @@ A value the platform would reject raises SettingsError with the setting's name.
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from typing import Any
@@ -259,4 +260,63 @@ def cloudwatch(meta: Meta, query: str) -> dict[str, Any]:
     title = meta.rule.title
     description = f"siemc: {title} (Sigma rule {meta.rule.id}), a saved CloudWatch Logs Insights query"
     c.update(full_name=name, log_groups=groups, query=query, description=description[:1024])
+    return c
+
+
+# --- CloudWatch metric filter + alarm ----------------------------------------------------------------
+# AWS::Logs::MetricFilter and AWS::CloudWatch::Alarm as CloudFormation validates them (cfn-lint's schemas).
+_NAMESPACE = re.compile(r"[0-9A-Za-z._/#-]{1,255}")
+_METRIC_NAME_BAD = re.compile(r"[^\x20-\x7e]|[:*$]")  # ASCII without : * $ (PutMetricFilter)
+MAX_ALARM_ACTIONS = 5
+
+
+def _metric_name(title: str) -> str:
+    """A metric name from the rule's title: the characters a metric filter's name refuses become '-'."""
+    return re.sub(r"-{2,}", "-", _METRIC_NAME_BAD.sub("-", title)).strip(" -")[:255]
+
+
+def _alarm_period(value: Any) -> int:
+    period = _duration(value, "cloudwatch.period")
+    _check(period in (10, 30) or (period % 60 == 0 and period <= 86400), "cloudwatch.period",
+           f"an alarm's period is 10s, 30s or whole minutes up to 1d, got {value!r}")
+    return period
+
+
+def metricfilter(meta: Meta, query: str) -> dict[str, Any]:
+    c = dict(meta.section("cloudwatch"))
+    _check(len(query) <= 1024, "metricfilter pattern", f"{len(query)} characters, a metric filter takes at most 1024")
+    groups = _strings(c["log_groups"], "cloudwatch.log_groups")
+    log_group = c["log_group"]
+    if log_group is None and len(groups) == 1:
+        log_group = groups[0]
+    elif log_group is None and groups:
+        meta.notes.append(f"a metric filter watches one log group and cloudwatch.log_groups lists {len(groups)}: "
+                          "the template's LogGroupName has no default (set cloudwatch.log_group)")
+    _check(log_group is None or (isinstance(log_group, str) and bool(_LOG_GROUP.fullmatch(log_group))),
+           "cloudwatch.log_group", f"{log_group!r} is not a log group name")
+    namespace = c["metric_namespace"]
+    _check(isinstance(namespace, str) and bool(_NAMESPACE.fullmatch(namespace)) and not namespace.startswith("AWS/"),
+           "cloudwatch.metric_namespace", f"{namespace!r}: letters, digits and . - _ / # (1 to 255, not AWS/...)")
+    title = meta.rule.title
+    name = c["metric_name"] if c["metric_name"] is not None else (_metric_name(title) or meta.rule.id)
+    _check(isinstance(name, str) and 0 < len(name) <= 255 and not _METRIC_NAME_BAD.search(name),
+           "cloudwatch.metric_name", f"{name!r}: 1 to 255 printable ASCII characters without : * $")
+    default = c["default_value"]
+    _check(default is None or (isinstance(default, int | float) and not isinstance(default, bool)
+                               and math.isfinite(default)), "cloudwatch.default_value",
+           f"expected a number (or null for none), got {default!r}")
+    alarm_name = c["alarm_name"]
+    _check(alarm_name is None or (isinstance(alarm_name, str) and 0 < len(alarm_name) <= 255), "cloudwatch.alarm_name",
+           f"an alarm's name is 1 to 255 characters (or null for a generated one), got {alarm_name!r}")
+    actions = _strings(c["alarm_actions"], "cloudwatch.alarm_actions")
+    for arn in actions:
+        # the template passes them as one comma-delimited parameter
+        _check(arn.startswith("arn:") and "," not in arn, "cloudwatch.alarm_actions", f"{arn!r} is not an ARN")
+    _check(len(actions) <= MAX_ALARM_ACTIONS, "cloudwatch.alarm_actions",
+           f"an alarm takes at most {MAX_ALARM_ACTIONS} actions, got {len(actions)}")
+    rule = f"{title} (Sigma rule {meta.rule.id})"
+    c.update(pattern=query, log_group=log_group, metric_namespace=namespace, metric_name=name, default_value=default,
+             alarm_name=alarm_name, alarm_actions=actions, period=_alarm_period(c["period"]),
+             description=f"siemc: {rule}, a CloudWatch Logs metric filter and its alarm"[:1024],
+             alarm_description=f"siemc: {rule} matched a CloudTrail record"[:1024])
     return c

@@ -4,8 +4,8 @@ Per target, ARTIFACTS lists what is rendered for each rule (a template, written 
 ``<target>/<rule path><suffix>``) and what is bundled once per run from every rule's part (Elastic's
 import NDJSON, Splunk's app package). Adding a target's artifacts is one place: templates under
 ``outputs/templates/<target>/``, a context function (platforms.py) and one ``TargetArtifacts`` entry
-in ARTIFACTS. The ``metricfilter`` target plugs in that way with its ``AWS::Logs::MetricFilter`` +
-``AWS::CloudWatch::Alarm`` template; until then ``-t all`` skips it with a note.
+in ARTIFACTS, as the ``metricfilter`` target's ``AWS::Logs::MetricFilter`` + ``AWS::CloudWatch::Alarm``
+template does. A registered target without an entry is skipped by ``-t all`` with a note.
 
 Output is deterministic: no clock, no randomness; the only dates are the rule's own.
 """
@@ -206,6 +206,10 @@ ARTIFACTS: dict[str, TargetArtifacts] = {
     "cwli": TargetArtifacts(
         "cloudwatch", platforms.cloudwatch, "c",
         (RuleArtifact("cfn", "cwli/query.yaml.j2", ".cfn.yaml"),),
+    ),
+    "metricfilter": TargetArtifacts(
+        "cloudwatch", platforms.metricfilter, "m",
+        (RuleArtifact("alarm", "metricfilter/alarm.yaml.j2", ".cfn.yaml"),),
     ),
 }
 

@@ -24,7 +24,7 @@ DEFAULT_CONFIG = "siemc-profiles.yml"
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-t", "--target", "target_spec", required=True, help="Comma list of targets or aliases, or all.")
 @click.option("-a", "--artifact", "artifact_specs", multiple=True,
-              help="Only these artifacts (repeat or comma list): toml, ndjson, conf, app, yaml, arm, cfn.")
+              help="Only these artifacts (repeat or comma list): toml, ndjson, conf, app, yaml, arm, cfn, alarm.")
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder to write into: <target>/<rule path>.<ext>, or <profile>/<target>/... with --profile.")
 @click.option("--profile", "profile_name", help="A profile of the config file, or all (one folder per profile).")
@@ -35,7 +35,8 @@ DEFAULT_CONFIG = "siemc-profiles.yml"
 @click.option("--no-warnings", is_flag=True, help="Do not print the SigmaHQ validators' findings.")
 def render(paths: tuple[str, ...], target_spec: str, artifact_specs: tuple[str, ...], out_dir: str,
            profile_name: str | None, config_path: str | None, assignments: tuple[str, ...], no_warnings: bool) -> None:
-    """Render deployable rules (Elastic TOML + NDJSON, Splunk conf + app, Sentinel YAML + ARM, CloudFormation)."""
+    """Render deployable rules (Elastic TOML + NDJSON, Splunk conf + app, Sentinel YAML + ARM, CloudFormation
+    query definitions and metric filter alarms)."""
     from compiler.driver import compile_rule
     from outputs import render as r
     from outputs.metadata import SettingsError, parse_assignment, validate_layer

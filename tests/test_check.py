@@ -29,7 +29,9 @@ def test_seed_agrees_on_every_target() -> None:
     assert s["rules"] == 1 and s["cases"] >= 20
     assert s["divergences"] == 0 and s["expectation_failures"] == 0 and s["errors"] == 0, [
         (r.target, r.reason, [c.name for c in r.cases if c.status == "diverge"]) for r in report.results]
-    assert s["agree"] == 4
+    from compiler.registry import targets
+
+    assert s["agree"] == len(targets())
 
 
 def test_lossy_cases_name_their_reason() -> None:
@@ -84,14 +86,14 @@ def test_cli_json_and_junit(tmp_path: Path) -> None:
     doc = json.loads(out.stdout)
     assert set(doc["summary"]) == {"rules", "targets", "cases", "agree", "divergences", "expectation_failures",
                                    "lossy", "unsupported", "errors"}
-    assert {r["target"] for r in doc["results"]} == {"eql", "spl", "kql", "cwli"}
+    assert {r["target"] for r in doc["results"]} >= {"eql", "spl", "kql", "cwli"}
     assert all({"name", "expected", "reference", "target", "status"} <= set(c) for r in doc["results"]
                for c in r["cases"])
     junit = tmp_path / "report.xml"
     out = run_cli("check", "sigma", "-f", "junit", "-o", str(junit))
     assert out.returncode == 0
     suites = ET.parse(junit).getroot()
-    assert [s.get("name") for s in suites] == ["eql", "spl", "kql", "cwli"]
+    assert [s.get("name") for s in suites][:4] == ["eql", "spl", "kql", "cwli"]
 
 
 def test_cli_exit_1_on_divergent_events(tmp_path: Path) -> None:

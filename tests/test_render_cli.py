@@ -49,14 +49,14 @@ def test_every_artifact_of_every_target(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert set(files(tmp_path)) == {
         f"eql/{NAME}.toml", "eql/kibana_import.ndjson", f"spl/{NAME}.conf", "spl/siemc_detections.tgz",
-        f"kql/{NAME}.yaml", f"kql/{NAME}.arm.json", f"cwli/{NAME}.cfn.yaml"}
+        f"kql/{NAME}.yaml", f"kql/{NAME}.arm.json", f"cwli/{NAME}.cfn.yaml", f"metricfilter/{NAME}.cfn.yaml"}
 
 
 def test_reruns_are_byte_identical(tmp_path: Path) -> None:
     for n in ("1", "2"):
         assert siemc("render", str(ROOT / "sigma"), "-t", "all", "-o", str(tmp_path / n)).returncode == 0
     first, second = files(tmp_path / "1"), files(tmp_path / "2")
-    assert first == second and len(first) == 7
+    assert first == second and len(first) == 8
     # Folders keep the rules' own layout below the given path.
     assert "eql/rules/cloud/aws/cloudtrail/aws_rds_db_instance_restored.toml" in first
 
