@@ -10,6 +10,7 @@ import click
 from compiler.cases import event_cases, load_cases
 from compiler.check import run_check
 from compiler.cli import Exit, _events, cli, fail, gather_rules, pick_targets
+from compiler.generate import add_generated
 from compiler.loader import LoadError
 from compiler.report import RENDERERS
 
@@ -64,8 +65,11 @@ def _kusto_validator(messages: list[str]):  # type: ignore[no-untyped-def]
 @click.option("-t", "--targets", "target_spec", default="all", show_default=True)
 @click.option("-f", "--format", "fmt", type=click.Choice(sorted(RENDERERS)), default="text", show_default=True)
 @click.option("-o", "--output", "out_file", type=click.Path(dir_okay=False), help="Write the report here.")
+@click.option("--generate", "generate_n", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Also check N generated matching events and N near-misses per rule.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of --generate: same seed, same events.")
 def check(paths: tuple[str, ...], case_files: tuple[str, ...], event_files: tuple[str, ...], target_spec: str,
-          fmt: str, out_file: str | None) -> None:
+          fmt: str, out_file: str | None, generate_n: int, seed: int) -> None:
     """Compile each rule, run every target's query on its view of every case, compare with Sigma."""
     chosen = pick_targets(target_spec)
     rule_paths, case_paths = _split(paths or ("sigma",))
@@ -78,6 +82,8 @@ def check(paths: tuple[str, ...], case_files: tuple[str, ...], event_files: tupl
     for f in event_files:
         extra.extend(event_cases(_events((f,)), f))
     messages: list[str] = []
+    if generate_n:
+        messages.extend(add_generated(rules, cases_by_id, generate_n, seed))
     with_bar = sys.stderr.isatty() and len(rules) > 1
     bar = click.progressbar(length=len(rules), label="checking", file=sys.stderr) if with_bar else None
     report = run_check(rules, cases_by_id, extra, chosen, _kusto_validator(messages),
