@@ -60,6 +60,13 @@ class EqlBackend(SiemcBackend):
         return name
 
     def match(self, field: str, pattern: Pattern, cased: bool) -> str:
+        controls = [ch for p in pattern.parts if isinstance(p, str) for ch in p if ch.isascii() and not ch.isprintable()
+                    and ch not in "\n\r\t"]
+        if len(controls) > 1:
+            # EQL writes them as \u{..}; Elastic's own eql parser (1.0.1) mis-reads two such escapes in
+            # one string, so the query could not be validated
+            raise self.refuse("several control characters in one value", "Elastic's eql parser mis-reads "
+                              "two \\u{..} escapes in one string")
         if field in BOOLEAN and pattern.is_literal and pattern.text.lower() in ("true", "false"):
             return self.boolean(field, pattern.text.lower() == "true")
         return self._match(field, pattern, cased)

@@ -262,7 +262,7 @@ def parse(source: str, ignorecase: bool = False, multiline: bool = False, dotall
 def _cls_char(ch: str) -> str:
     if ch.isalnum() and ch.isascii():
         return ch
-    if ch.isascii() and not ch.isprintable():
+    if (ch.isascii() and not ch.isprintable()) or ch == " ":  # "\ " is not an escape every engine knows
         return f"\\x{ord(ch):02x}"
     if not ch.isascii():
         return ch

@@ -24,6 +24,15 @@ ERRORCODE_NOTE = ("the Splunk Add-on for AWS sets errorCode to \"success\" when 
                   "(\"failure\" for a failed console login): \"no errorCode\" is errorCode=\"success\"")
 
 
+# Names the search command reads as modifiers, not fields (Search Reference: the search command's time
+# and knowledge-object modifiers); a CloudTrail field such as eventType must be compared in where.
+SEARCH_MODIFIERS = frozenset({
+    "earliest", "latest", "_index_earliest", "_index_latest", "eventtype", "tag", "savedsearch",
+    "savedsplunk", "host", "source", "sourcetype", "index", "splunk_server", "splunk_server_group",
+    "starttime", "endtime", "timeformat", "daysago", "hoursago", "minutesago", "monthsago",
+})
+
+
 class _NeedsWhere(Exception):
     """A leaf the search command cannot say exactly: the rule is emitted as a where expression."""
 
@@ -77,7 +86,8 @@ class SplBackend(SiemcBackend):
 
     def match(self, field: str, pattern: Pattern, cased: bool) -> str:
         searchable = (
-            not cased
+            field.lower() not in SEARCH_MODIFIERS
+            and not cased
             and not pattern.has_one
             and all("*" not in p and p.isprintable() for p in pattern.parts if isinstance(p, str))
         )
@@ -113,6 +123,8 @@ class SplBackend(SiemcBackend):
             return f'{"NOT " if exists else ""}errorCode="success"'
         if self.where:
             return f"{'isnotnull' if exists else 'isnull'}({where_field(field)})"
+        if field.lower() in SEARCH_MODIFIERS:
+            raise _NeedsWhere
         return f"{'' if exists else 'NOT '}{field}=*"
 
     def finish(self, expr: str, rule: SigmaRule) -> str:

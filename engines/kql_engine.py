@@ -180,7 +180,9 @@ def check_case_folding(query: str, docs: list[dict[str, Any]]) -> None:
         return
     divergent = _fold_divergent()
     texts = [value for kind, _, _, value in tokens if kind == "string"]
-    texts += [value for doc in docs for value in doc.values() if isinstance(value, str)]
+    # only the columns the query reads can meet its case-insensitive operators
+    read = [column for column in (docs[0] if docs else {}) if re.search(rf"\b{re.escape(column)}\b", query)]
+    texts += [value for doc in docs for column in read if isinstance(value := doc.get(column), str)]
     for text in texts:
         found = divergent.search(text)
         if found is None and "\\u" in text:  # JSON text may spell the character as an escape
@@ -257,6 +259,28 @@ def _kql_tokens(query: str) -> list[tuple[str, int, int, str]]:
             continue
         i += 1
     return tokens
+
+
+def raw_unicode_escapes(query: str) -> str:
+    """The query with each \\uXXXX escape in a string literal written as the raw character.
+
+    Kusto reads \\uXXXX in a string literal as that character; duckdb-kql 1.1.2 drops the backslash
+    and keeps "uXXXX" as text, while it passes a raw character through. Rewriting the literal keeps
+    the query's meaning and lets duckdb-kql read it as Kusto does.
+    """
+    if "\\u" not in query:
+        return query
+    out, last = [], 0
+    for kind, start, end, value in _kql_tokens(query):
+        raw = query[start:end]
+        if kind != "string" or "\\u" not in raw or raw[0] not in "\"'":
+            continue
+        quote = raw[0]
+        body = value.replace("\\", "\\\\").replace(quote, "\\" + quote).replace("\n", "\\n").replace("\r", "\\r")
+        out.append(query[last:start] + quote + body.replace("\t", "\\t") + quote)
+        last = end
+    out.append(query[last:])
+    return "".join(out)
 
 
 def _ident(char: str) -> bool:
@@ -459,7 +483,7 @@ class KqlEngine:
         self._load_ip_answers(query, docs)
         con = self._con
         try:
-            relation = duckdb_kql.query(con, query)
+            relation = duckdb_kql.query(con, raw_unicode_escapes(query))
             if ROW_COLUMN not in relation.columns:
                 raise QueryError("the query's result has no row identity (only filters can be checked)")
             matched = {row[0] for row in relation.project(f'"{ROW_COLUMN}"').fetchall()}

@@ -40,9 +40,9 @@ def _v4_address(text: str) -> ipaddress.IPv4Address | None:
         return ipaddress.IPv4Address(text)
     if ":" in text and "." not in text:
         return None  # an IPv6 form is never an IPv4 address
-    if _unparseable(text):
-        return None
-    raise AmbiguousIp(f"IPv4 address {text!r} is not in canonical dotted form")
+    # [U] Kusto documents null for a string it cannot convert; siemc assumes it converts only the
+    # canonical dotted quad (no leading zeros, no trailing text), the form CloudTrail writes.
+    return None
 
 
 def _v4_range(text: str) -> ipaddress.IPv4Network:
@@ -90,6 +90,5 @@ def ipv6_is_in_range(address: str | None, ip_range: str | None) -> bool | None:
         return ipaddress.IPv6Address(address) in network
     except ValueError:
         pass
-    if _unparseable(address):
-        return None
-    raise AmbiguousIp(f"IPv6 address {address!r} is not in a canonical form")
+    # [U] as for IPv4: a string ipaddress does not read as an IPv6 address converts to null
+    return None

@@ -215,7 +215,7 @@ def test_assumed_like_is_case_sensitive() -> None:
 def test_byte_offsets_point_at_each_value() -> None:
     for raw in [*corpus_events(required=False), event(note="ünïcödé ✓", n=[1.25, None, True])]:
         data = assume.raw_text(raw).encode()
-        leaves, _ = _leaves(raw)
+        leaves, _, _ = _leaves(raw)
         for _, _, value, end in leaves:
             assert data[:end].endswith(json.dumps(value, ensure_ascii=False).encode())
 
@@ -223,7 +223,7 @@ def test_byte_offsets_point_at_each_value() -> None:
 def test_every_leaf_is_a_field_or_a_loss() -> None:
     for raw in corpus_events():
         view = splunk_view(raw)
-        leaves, _ = _leaves(raw)
+        leaves, _, _ = _leaves(raw)
         for name, path, _, _ in leaves:
             assert name in view.doc or path in view.losses, path
 

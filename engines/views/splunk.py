@@ -52,7 +52,10 @@ def splunk_view(event: dict[str, Any]) -> View:
     """The fields Splunk extracts and derives at search time for one raw CloudTrail record."""
     losses: dict[str, str] = {}
     values: dict[str, list[Any]] = {}
-    leaves, empty_paths = _leaves(event)
+    leaves, empty_paths, array_paths = _leaves(event)
+    for path in array_paths:
+        # a field written without {} does not reach the elements (KV_MODE=json names them path{})
+        _lose(losses, path, "a JSON array: Splunk names its elements with {} (multivalue)")
     limit = assume.kv_field_limit()
     for name, path, value, end in leaves:
         if value is None and not assume.extracts_json_null():
@@ -89,7 +92,7 @@ def splunk_view(event: dict[str, Any]) -> View:
     return View(doc=doc, losses=dict(sorted(losses.items())))
 
 
-def _leaves(event: dict[str, Any]) -> tuple[list[tuple[str, str, Any, int]], list[str]]:
+def _leaves(event: dict[str, Any]) -> tuple[list[tuple[str, str, Any, int]], list[str], list[str]]:
     """(field name, raw path, value, end byte in _raw) per JSON leaf, and the empty containers' paths.
 
     Byte offsets follow ``splunk_assumptions.raw_text`` (same separators, UTF-8).
@@ -97,10 +100,13 @@ def _leaves(event: dict[str, Any]) -> tuple[list[tuple[str, str, Any, int]], lis
     item_sep, key_sep = (len(s.encode()) for s in assume.RAW_SEPARATORS)
     leaves: list[tuple[str, str, Any, int]] = []
     empty: list[str] = []
+    arrays: list[str] = []
     offset = 0
 
     def walk(value: Any, name: str, path: str) -> None:
         nonlocal offset
+        if isinstance(value, list) and path:
+            arrays.append(path)
         if isinstance(value, dict | list):
             if not value and path:
                 empty.append(path)
@@ -119,7 +125,7 @@ def _leaves(event: dict[str, Any]) -> tuple[list[tuple[str, str, Any, int]], lis
             leaves.append((name, path, value, offset))
 
     walk(event, "", "")
-    return leaves, empty
+    return leaves, empty, arrays
 
 
 def _parent_objects(event: dict[str, Any]) -> dict[str, str]:
