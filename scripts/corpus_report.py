@@ -16,7 +16,7 @@ from compiler.driver import compile_rule
 from compiler.loader import LoadedRule, load_rules
 from compiler.registry import resolve
 
-FIELD = re.compile(r"^(field|\|cidr on|boolean value on|value on|string match on|\|re on) \S+")
+FIELD = re.compile(r"^(field|.* on|value of|.*value on) \S+$")
 
 
 def reason(error: str) -> str:
@@ -25,6 +25,10 @@ def reason(error: str) -> str:
     head = FIELD.sub(lambda m: m.group(1) + " <field>", construct)
     if "log source" in construct:
         return "log source without a Sentinel table"
+    if re.fullmatch(r"pattern of \d+ characters", construct):
+        return "pattern over 1024 characters"
+    if re.fullmatch(r"\d+ regexes", construct):
+        return "more than 2 regexes"
     return head
 
 
