@@ -46,6 +46,7 @@ from sigma.types import (
 )
 
 Event = dict[str, Any]
+JSON_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 Predicate = Callable[[Event], bool]
 _MISSING = object()
 
@@ -136,7 +137,10 @@ def _text_matcher(value: Any) -> Callable[[str], bool]:
                 return lambda t: t == lit
             folded = lit.lower()
             if folded.upper().lower() == folded and lit.isascii():
-                return lambda t: t.lower() == folded
+                # the fast path for ASCII text; other text goes through the same regex as wildcard
+                # values, so every case-insensitive match folds case one way (re's Unicode folding)
+                slow = _glob_regex(value, cased).match
+                return lambda t: t.lower() == folded if t.isascii() else slow(t) is not None
         return _glob_regex(value, cased).match  # type: ignore[return-value]
     if isinstance(value, SigmaNumber):
         text = str(value.number)
@@ -173,10 +177,11 @@ def _text_matcher(value: Any) -> Callable[[str], bool]:
               CompareOperators.GT: float.__gt__, CompareOperators.GTE: float.__ge__}[value.op]
 
         def compare(t: str) -> bool:
-            try:
-                return op(float(t), float(n))
-            except ValueError:
+            # a number is JSON's number syntax: Python's float() would also take " 3600", "3_600",
+            # "+3600", "inf" and other scripts' digits, which no SIEM reads as numbers
+            if JSON_NUMBER.fullmatch(t) is None:
                 return False
+            return op(float(t), float(n))
 
         return compare
     raise EvaluationError(f"value of type {type(value).__name__} is not supported by the reference evaluator")

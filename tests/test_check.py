@@ -125,3 +125,24 @@ def test_seed_fixtures_from_elastic_match(tmp_path: Path) -> None:
     report = run_check(rules, {SEED_ID: cases}, [], resolve("all"))
     assert not report.failed, [(r.target, r.reason) for r in report.results]
     assert all(c.status == "agree" for r in report.results for c in r.cases)
+
+
+def test_reference_folds_case_one_way() -> None:
+    """Plain and wildcard values fold case alike (found by fuzzing: they used to disagree)."""
+    from compiler.evaluator import compile_rule as reference
+
+    plain = reference(loaded(sigma_rule({"s": {"eventName": "StopLogging"}, "condition": "s"})).rule)
+    prefix = reference(loaded(sigma_rule({"s": {"eventName|startswith": "StopLogging"}, "condition": "s"})).rule)
+    for text in ("StopLoggıng", "ſtopLogging", "STOPLOGGING", "stoplogging"):
+        assert plain({"eventName": text}) == prefix({"eventName": text}), text
+
+
+def test_reference_numbers_are_json_numbers() -> None:
+    from compiler.evaluator import compile_rule as reference
+
+    gte = reference(loaded(sigma_rule({"s": {"requestParameters.durationSeconds|gte": 3600},
+                                        "condition": "s"})).rule)
+    for text, want in (("3600", True), ("3600.5", True), ("3.6e3", True), (" 3600", False), ("3_600", False),
+                       ("+3600", False), ("inf", False), ("٣٦٠٠", False), ("3600.", False)):
+        assert gte({"requestParameters": {"durationSeconds": text}}) is want, text
+    assert gte({"requestParameters": {"durationSeconds": 7200}}) is True
