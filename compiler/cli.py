@@ -172,7 +172,11 @@ def _events(files: tuple[str, ...]) -> Iterator[dict[str, Any]]:
 @click.argument("events", nargs=-1, required=True)
 @click.option("-f", "--format", "fmt", type=click.Choice(["jsonl", "count"]), default="jsonl", show_default=True)
 def evaluate(rule_path: str, events: tuple[str, ...], fmt: str) -> None:
-    """Run the reference Sigma evaluator: print the matching events (or their count)."""
+    """Run the reference Sigma evaluator: print the matching events (or their count).
+
+    Lines whose raw text proves they cannot match are skipped unparsed (a pre-filter derived from
+    the rule), so a malformed line among them is not reported; the first and last lines always are.
+    """
     from compiler.evaluate_cmd import run_evaluate
 
     raise Exit(run_evaluate(rule_path, events, fmt, fail))
