@@ -104,33 +104,54 @@ targets_cmd.name = "targets"
 @click.option("-f", "--format", "fmt", type=click.Choice(["query", "json"]), default="query", show_default=True)
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), help="Write one file per rule and target.")
 @click.option("--no-warnings", is_flag=True, help="Do not print the SigmaHQ validators' findings.")
-def compile(paths: tuple[str, ...], target_spec: str, fmt: str, out_dir: str | None, no_warnings: bool) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Processes for large folders (default: the number of cores).")
+def compile(paths: tuple[str, ...], target_spec: str, fmt: str, out_dir: str | None, no_warnings: bool,
+            jobs: int | None) -> None:
     """Compile Sigma rules (files or folders) to each target's query."""
-    from compiler.driver import compile_rule
+    from compiler.loader import yaml_files
+    from compiler.parallel import compile_all
 
     chosen = pick_targets(target_spec)
-    rules, bad = gather_rules(paths, no_warnings)
-    failed = bad
-    single = len(rules) == 1 and len(chosen) == 1 and not out_dir
-    with progress(rules, "compiling") as bar:
-        for rule in bar:
-            results = [compile_rule(rule, t) for t in chosen]
+    try:
+        files = list(yaml_files(Path(p) for p in paths))
+    except LoadError as e:
+        fail(str(e))
+    names = ",".join(t.name for t in chosen)
+    failed = 0
+    single = len(files) == 1 and len(chosen) == 1 and not out_dir
+    bar = (click.progressbar(length=len(files), label="compiling", file=sys.stderr)
+           if sys.stderr.isatty() and len(files) > 1 else None)
+    try:
+        for rec in compile_all(files, names, not no_warnings, jobs):
+            if bar:
+                bar.update(1)
+            if rec.error is not None:
+                click.echo(f"siemc: {rec.error}", err=True)
+                failed += 1
+                continue
+            for w in rec.warnings:
+                click.echo(w, err=True)
+            results = rec.results
             failed += any(r.query is None for r in results)
             for r in results:
                 if r.error:
-                    click.echo(f"siemc: {rule.path}: {r.target}: {r.error}", err=True)
+                    click.echo(f"siemc: {rec.path}: {r.target}: {r.error}", err=True)
             if out_dir:
-                _write_outputs(Path(out_dir), rule, chosen, results, paths)
+                _write_outputs(Path(out_dir), rec.path, chosen, results, paths)
             elif fmt == "json":
-                click.echo(json.dumps({"path": str(rule.path), "id": rule.id, "title": rule.title,
+                click.echo(json.dumps({"path": str(rec.path), "id": rec.id, "title": rec.title,
                                        "targets": {r.target: r.as_json() for r in results}}, ensure_ascii=False))
             else:
                 for t, r in zip(chosen, results):
                     if r.query is None:
                         continue
                     if not single:
-                        click.echo(f"# {rule.path} [{t.name}] {rule.title}")
+                        click.echo(f"# {rec.path} [{t.name}] {rec.title}")
                     click.echo(r.query)
+    finally:
+        if bar:
+            bar.render_finish()
     if failed:
         raise Exit(1)
 
@@ -146,9 +167,9 @@ def relative_to_roots(path: Path, roots: tuple[str, ...]) -> Path:
     return Path(path.name)
 
 
-def _write_outputs(out: Path, rule: LoadedRule, chosen: list[Target], results: list[Any],
+def _write_outputs(out: Path, path: Path, chosen: list[Target], results: list[Any],
                    roots: tuple[str, ...]) -> None:
-    rel = relative_to_roots(rule.path, roots).with_suffix("")
+    rel = relative_to_roots(path, roots).with_suffix("")
     for t, r in zip(chosen, results):
         if r.query is None:
             continue

@@ -98,3 +98,21 @@ def test_evaluate_bad_events_file_names_it(tmp_path: Path) -> None:
     out = run_cli("evaluate", SEED, str(bad))
     assert out.returncode == 2
     assert "bad.jsonl: invalid JSON at line 2" in out.stderr
+
+
+def test_parallel_compile_matches_one_process(tmp_path: Path) -> None:
+    from compiler.loader import yaml_files
+    from compiler.parallel import compile_all
+    from tests.conftest import shared_path
+
+    files = list(yaml_files([shared_path("corpus", "sigmahq", "rules", "cloud")]))[:120]
+    one = list(compile_all(files, "eql,spl", True, jobs=1))
+    import compiler.parallel as parallel
+
+    parallel.PARALLEL_FROM, saved = 1, parallel.PARALLEL_FROM
+    try:
+        many = list(compile_all(files, "eql,spl", True, jobs=2))
+    finally:
+        parallel.PARALLEL_FROM = saved
+    assert [(r.path, [c.query for c in r.results], r.warnings) for r in one] == [
+        (r.path, [c.query for c in r.results], r.warnings) for r in many]
