@@ -137,28 +137,6 @@ def _rx_char(ch: str, in_class: bool) -> str:
     return f"\\x{ord(ch):02x}"  # inside a class too: ] ^ - \ never read as class syntax
 
 
-def _both_cases(ranges: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    out = list(ranges)
-    for lo, hi in ranges:
-        for a, z in (("a", "z"), ("A", "Z")):
-            s, e = max(lo, a), min(hi, z)
-            if s <= e:
-                out.append((s.swapcase(), e.swapcase()))
-    return tuple(dict.fromkeys(out))
-
-
-def _quantifier(lo: int, hi: int | None) -> str:
-    if (lo, hi) == (0, None):
-        return "*"
-    if (lo, hi) == (1, None):
-        return "+"
-    if (lo, hi) == (0, 1):
-        return "?"
-    if hi is None:
-        return f"{{{lo},}}"
-    return f"{{{lo}}}" if lo == hi else f"{{{lo},{hi}}}"
-
-
 def mf_regex(regex: rx.Regex) -> str:
     """The body of a ``%regex%`` matching exactly what the Sigma regex matches, or Unsupported.
 
@@ -174,7 +152,7 @@ def mf_regex(regex: rx.Regex) -> str:
         raise rx.Unsupported("^ and $ with the m flag: a %regex% anchors only at the start and end of the value")
 
     def cls(c: rx.Cls) -> str:
-        ranges = _both_cases(c.ranges) if regex.ignorecase else c.ranges
+        ranges = rx.swapcase_ranges(c.ranges) if regex.ignorecase else c.ranges
         body = "".join(_rx_char(lo, True) if lo == hi else f"{_rx_char(lo, True)}-{_rx_char(hi, True)}"
                        for lo, hi in ranges)
         return f"[{'^' if c.negated else ''}{body}]"
@@ -195,7 +173,7 @@ def mf_regex(regex: rx.Regex) -> str:
         if isinstance(n, rx.Group) and isinstance(n.body, (rx.Lit, rx.Dot, rx.Cls)):
             return atom(n.body)  # (?:a) is a
         if isinstance(n, rx.Rep) and not isinstance(n.node, rx.Rep):
-            return atom(n.node) + _quantifier(n.lo, n.hi)
+            return atom(n.node) + rx.quantifier(n.lo, n.hi)
         raise rx.Unsupported("a group: a %regex% has no parentheses")
 
     branches = root.branches if isinstance(root, rx.Alt) else (root,)

@@ -306,7 +306,7 @@ def render_standard(rx: Regex, dialect: str) -> str:
             if not isinstance(n.node, (Lit, Dot, Cls, Group)) or (isinstance(n.node, Lit) and len(inner) > 1
                                                                    and not inner.startswith("\\")):
                 inner = f"(?:{inner})"
-            return inner + _quant(n.lo, n.hi)
+            return inner + quantifier(n.lo, n.hi)
         raise AssertionError(n)
 
     flags = ("i" if rx.ignorecase else "") + ("m" if rx.multiline else "") + ("s" if rx.dotall else "")
@@ -314,7 +314,7 @@ def render_standard(rx: Regex, dialect: str) -> str:
     return (f"(?{flags})" if flags else "") + body
 
 
-def _quant(lo: int, hi: int | None) -> str:
+def quantifier(lo: int, hi: int | None) -> str:
     if (lo, hi) == (0, None):
         return "*"
     if (lo, hi) == (1, None):
@@ -326,7 +326,7 @@ def _quant(lo: int, hi: int | None) -> str:
     return f"{{{lo}}}" if lo == hi else f"{{{lo},{hi}}}"
 
 
-def _swapcase_ranges(ranges: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+def swapcase_ranges(ranges: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
     """Lucene's case-insensitive regexp leaves ranges case-sensitive: add the other case."""
     out = list(ranges)
     for lo, hi in ranges:
@@ -355,7 +355,7 @@ def render_lucene(rx: Regex) -> str:
         return "\\" + ch
 
     def cls(c: Cls) -> str:
-        ranges = _swapcase_ranges(c.ranges) if rx.ignorecase else c.ranges
+        ranges = swapcase_ranges(c.ranges) if rx.ignorecase else c.ranges
         body = "".join(lit(lo) if lo == hi else f"{lit(lo)}-{lit(hi)}" for lo, hi in ranges)
         return f"[{'^' if c.negated else ''}{body}]"
 
@@ -378,7 +378,7 @@ def render_lucene(rx: Regex) -> str:
             inner = r(n.node)
             if not isinstance(n.node, (Lit, Dot, Cls, Group)):
                 inner = f"({inner})"
-            return inner + _quant(n.lo, n.hi)
+            return inner + quantifier(n.lo, n.hi)
         raise AssertionError(n)
 
     def branch(n: Node) -> str:
