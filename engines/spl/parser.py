@@ -254,15 +254,20 @@ def parse_search(text: str) -> SearchNode:
     return node
 
 
-class _SearchParser:
+class _Cursor:
+    """A position in a token list, shared by the search and the where parsers."""
+
+    command = ""
+    end_text = "the end of the expression"
+
     def __init__(self, tokens: list[Token], text: str) -> None:
         self.t = tokens
         self.text = text
         self.i = 0
 
     def error(self, what: str, tok: Token | None = None) -> QueryError:
-        where = f"{tok.text!r} at position {tok.pos}" if tok else "end of expression"
-        return QueryError(f"search {self.text!r}: {what} {where}")
+        where = f"{tok.text!r} at position {tok.pos}" if tok else self.end_text
+        return QueryError(f"{self.command} {self.text!r}: {what} {where}")
 
     def peek(self, k: int = 0) -> Token | None:
         j = self.i + k
@@ -271,6 +276,11 @@ class _SearchParser:
     def kind(self, k: int = 0) -> str | None:
         tok = self.peek(k)
         return None if tok is None else tok.kind
+
+
+class _SearchParser(_Cursor):
+    command = "search"
+    end_text = "end of expression"
 
     def is_word(self, tok: Token | None, word: str) -> bool:
         return tok is not None and tok.kind == "WORD" and tok.text == word
@@ -450,23 +460,8 @@ def parse_where(text: str) -> EvalNode:
     return node
 
 
-class _EvalParser:
-    def __init__(self, tokens: list[Token], text: str) -> None:
-        self.t = tokens
-        self.text = text
-        self.i = 0
-
-    def error(self, what: str, tok: Token | None = None) -> QueryError:
-        where = f"{tok.text!r} at position {tok.pos}" if tok else "the end of the expression"
-        return QueryError(f"where {self.text!r}: {what} {where}")
-
-    def peek(self, k: int = 0) -> Token | None:
-        j = self.i + k
-        return self.t[j] if j < len(self.t) else None
-
-    def kind(self, k: int = 0) -> str | None:
-        tok = self.peek(k)
-        return None if tok is None else tok.kind
+class _EvalParser(_Cursor):
+    command = "where"
 
     def is_ident(self, word: str) -> bool:
         tok = self.peek()
