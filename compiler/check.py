@@ -146,6 +146,8 @@ def check_rule(rule: LoadedRule, cases: list[Case], targets: list[Target], engin
             engine = engines.get(target)
             # platform views model CloudTrail; any other log source is taken as stored as it is
             views = [engine.view(c.event) if cloudtrail else View(c.event) for c in cases]
+            if not cloudtrail and hasattr(engine, "raw_engine"):
+                engine = engine.raw_engine([v.doc for v in views])
             answers = engine.run(compiled.query, [v.doc for v in views]) if cases else []
         except Exception as e:  # QueryError, or an engine's own failure: reported, never hidden
             result.status, result.reason = "error", f"{type(e).__name__}: {e}"

@@ -44,6 +44,34 @@ class EqlEngine:
         self._resolver = FieldResolver(field_types, ignore_above)
         self._compile = lru_cache(maxsize=512)(self._compile_uncached)
 
+    @classmethod
+    def raw_engine(cls, docs: list[dict[str, Any]]) -> EqlEngine:
+        """An engine for events indexed as they are (a log source no view models), with the
+        mapping an explicit keyword-for-strings template would give: str -> keyword, bool ->
+        boolean, int -> long, float -> double. (Elasticsearch's default dynamic mapping would make
+        strings `text`, which EQL cannot search; a SIEM index for detections maps them keyword.)"""
+        types: dict[str, str] = {}
+
+        def walk(value: Any, path: str) -> None:
+            if isinstance(value, dict):
+                if path:
+                    types.setdefault(path, "object")
+                for key, item in value.items():
+                    walk(item, f"{path}.{key}" if path else key)
+            elif isinstance(value, list):
+                for item in value:
+                    walk(item, path)
+            elif value is not None and path:
+                kind = ("boolean" if isinstance(value, bool) else "long" if isinstance(value, int)
+                        else "double" if isinstance(value, float) else "keyword")
+                if types.setdefault(path, kind) != kind:
+                    types[path] = "keyword"
+
+        for doc in docs:
+            walk(doc, "")
+        types.setdefault("@timestamp", "date")
+        return cls(field_types=types, ignore_above={})
+
     def view(self, event: dict[str, Any]) -> View:
         from engines.views.elastic import elastic_view
 

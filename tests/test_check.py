@@ -146,3 +146,14 @@ def test_reference_numbers_are_json_numbers() -> None:
                        ("+3600", False), ("inf", False), ("٣٦٠٠", False), ("3600.", False)):
         assert gte({"requestParameters": {"durationSeconds": text}}) is want, text
     assert gte({"requestParameters": {"durationSeconds": 7200}}) is True
+
+
+def test_other_log_sources_are_checked_on_events_as_they_are() -> None:
+    rule = loaded(sigma_rule({"sel": {"Image|endswith": "\\whoami.exe", "CommandLine|contains": "/all"},
+                              "condition": "sel"}, logsource={"product": "windows", "category": "process_creation"}))
+    cases = [Case("hit", {"Image": "C:\\Windows\\System32\\WHOAMI.EXE", "CommandLine": "whoami /ALL"}, True, "t"),
+             Case("miss", {"Image": "C:\\Windows\\System32\\whoami.exe", "CommandLine": "whoami"}, False, "t"),
+             Case("absent", {"EventID": 1}, False, "t")]
+    report = run_check([rule], {rule.id: cases}, [], resolve("eql,spl,cwli"))
+    assert not report.failed, [(r.target, r.status, r.reason) for r in report.results]
+    assert [r.status for r in report.results] == ["agree", "agree", "agree"]
