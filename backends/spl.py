@@ -17,7 +17,7 @@ from sigma.types import SigmaExpansion
 
 from backends import regex as rx
 from backends.base import SiemcBackend
-from backends.cloudtrail import splunk_pipeline
+from backends.cloudtrail import OPEN_OBJECTS, splunk_pipeline
 from backends.pattern import Pattern, Wild, ascii_escape
 
 ERRORCODE_NOTE = ("the Splunk Add-on for AWS sets errorCode to \"success\" when the record has none "
@@ -81,8 +81,24 @@ class SplBackend(SiemcBackend):
     def field(self, name: str) -> str:
         return name
 
+    def _names(self, field: str) -> list[str]:
+        """The field's names in Splunk: below requestParameters and the like a value may be a JSON
+        array, which KV_MODE=json names with {} (one JSON path holds a value or an array, never both)."""
+        if self.cloudtrail and field.split(".", 1)[0] in OPEN_OBJECTS and "." in field and not field.endswith("{}"):
+            return [field, field + "{}"]
+        return [field]
+
+    def _ref(self, field: str) -> str:
+        names = self._names(field)
+        if len(names) == 1:
+            return where_field(field)
+        return f"coalesce({', '.join(where_field(n) for n in names)})"
+
+    def _search_any(self, leaves: list[str]) -> str:
+        return leaves[0] if len(leaves) == 1 else "(" + " OR ".join(leaves) + ")"
+
     def _regex_leaf(self, field: str, pcre: str) -> str:
-        return f"isnotnull(mvfind({where_field(field)}, {spl_string(pcre)}))"
+        return f"isnotnull(mvfind({self._ref(field)}, {spl_string(pcre)}))"
 
     def match(self, field: str, pattern: Pattern, cased: bool) -> str:
         searchable = (
@@ -95,7 +111,7 @@ class SplBackend(SiemcBackend):
             if not searchable:
                 raise _NeedsWhere
             glob = "".join(p.value if isinstance(p, Wild) else p for p in pattern.parts)
-            return f"{field}={spl_string(glob)}"
+            return self._search_any([f"{name}={spl_string(glob)}" for name in self._names(field)])
         body = pattern.to_regex(ascii_escape, any_=".*", one=".")
         return self._regex_leaf(field, ("(?s)" if cased else "(?is)") + "\\A" + body + "\\z")
 
@@ -107,12 +123,13 @@ class SplBackend(SiemcBackend):
     def cidr(self, field: str, network: str) -> str:
         if not self.where:
             raise _NeedsWhere
-        return f"(isnotnull({where_field(field)}) AND cidrmatch({spl_string(network)}, {where_field(field)}))"
+        ref = self._ref(field)
+        return f"(isnotnull({ref}) AND cidrmatch({spl_string(network)}, {ref}))"
 
     def compare(self, field: str, op: str, number: int | float) -> str:
         if not self.where:
             raise _NeedsWhere
-        f = where_field(field)
+        f = self._ref(field)
         return f"(isnum(tonumber({f})) AND tonumber({f}) {op} {number})"
 
     def exists(self, field: str, exists: bool) -> str:
@@ -122,10 +139,14 @@ class SplBackend(SiemcBackend):
                 return f"{where_field(field)}{'!=' if exists else '='}\"success\""
             return f'{"NOT " if exists else ""}errorCode="success"'
         if self.where:
-            return f"{'isnotnull' if exists else 'isnull'}({where_field(field)})"
+            return f"{'isnotnull' if exists else 'isnull'}({self._ref(field)})"
         if field.lower() in SEARCH_MODIFIERS:
             raise _NeedsWhere
-        return f"{'' if exists else 'NOT '}{field}=*"
+        names = self._names(field)
+        if exists:
+            return self._search_any([f"{n}=*" for n in names])
+        return " AND ".join(f"NOT {n}=*" for n in names) if len(names) == 1 else (
+            "(" + " AND ".join(f"NOT {n}=*" for n in names) + ")")
 
     def finish(self, expr: str, rule: SigmaRule) -> str:
         if not self.cloudtrail:

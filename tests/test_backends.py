@@ -160,8 +160,9 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, str]]] = [
     ("numeric comparison", {"selection": {"requestParameters.maxResults|gt": 100}, "condition": "selection"}, {
         "kql": 'coalesce(toreal(tostring(parse_json(RequestParameters)["maxResults"])) > 100, false)',
         "cwli": "requestParameters.maxResults > 100",
-        "spl": "| where (isnum(tonumber('requestParameters.maxResults')) AND "
-               "tonumber('requestParameters.maxResults') > 100)",
+        # below requestParameters a value may be a JSON array, which Splunk names with {}
+        "spl": "| where (isnum(tonumber(coalesce('requestParameters.maxResults', 'requestParameters.maxResults{}'))) "
+               "AND tonumber(coalesce('requestParameters.maxResults', 'requestParameters.maxResults{}')) > 100)",
         "eql": Refused("flattened"),
     }),
     ("not of a selection stays true where the field is absent", {
@@ -188,12 +189,13 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, str]]] = [
     }),
     ("nested request field", sel(**{"requestParameters.bucketName": "finance-backups"}), {
         "eql": Refused("EQL cannot query flattened sub-fields"),
-        "spl": 'requestParameters.bucketName="finance-backups"',
+        "spl": '(requestParameters.bucketName="finance-backups" OR requestParameters.bucketName{}="finance-backups")',
         "kql": 'tostring(parse_json(RequestParameters)["bucketName"]) =~ "finance-backups"',
         "cwli": r"requestParameters.bucketName like /(?is)\Afinance\-backups\z/",
     }),
     ("a field inside an array", sel(**{"requestParameters.ipPermissions.items.ipRanges.items.cidrIp": "0.0.0.0/0"}), {
-        "spl": 'requestParameters.ipPermissions.items{}.ipRanges.items{}.cidrIp="0.0.0.0/0"',
+        "spl": '(requestParameters.ipPermissions.items{}.ipRanges.items{}.cidrIp="0.0.0.0/0" OR '
+               'requestParameters.ipPermissions.items{}.ipRanges.items{}.cidrIp{}="0.0.0.0/0")',
         "kql": Refused("inside a JSON array"),
         "cwli": Refused("only by index"),
     }),
@@ -208,7 +210,7 @@ ROWS: list[tuple[str, dict[str, Any], dict[str, str]]] = [
         "spl": 'readOnly="false"',
     }),
     ("numbers compare as their text", sel(**{"requestParameters.port": 5432}), {
-        "spl": 'requestParameters.port="5432"',
+        "spl": '(requestParameters.port="5432" OR requestParameters.port{}="5432")',
         "kql": 'tostring(parse_json(RequestParameters)["port"]) =~ "5432"',
     }),
 ]
