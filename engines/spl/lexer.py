@@ -163,6 +163,9 @@ def read_quoted(text: str, i: int) -> tuple[str, int]:
     raise QueryError(f"unbalanced double quote at position {i} in {text!r}")
 
 
+_PUNCTUATION = {"(": "LPAREN", ")": "RPAREN", ",": "COMMA"}  # the same tokens in search and in where
+
+
 def lex_search(text: str) -> list[Token]:
     """Tokens of a search expression."""
     tokens: list[Token] = []
@@ -175,14 +178,8 @@ def lex_search(text: str) -> list[Token]:
             space = True
             i += 1
             continue
-        if c == "(":
-            tokens.append(Token("LPAREN", c, i, space))
-            i += 1
-        elif c == ")":
-            tokens.append(Token("RPAREN", c, i, space))
-            i += 1
-        elif c == ",":
-            tokens.append(Token("COMMA", c, i, space))
+        if c in _PUNCTUATION:
+            tokens.append(Token(_PUNCTUATION[c], c, i, space))
             i += 1
         elif c == '"':
             content, j = read_quoted(text, i)
@@ -243,14 +240,8 @@ def lex_eval(text: str) -> list[Token]:
             space = True
             i += 1
             continue
-        if c == "(":
-            tokens.append(Token("LPAREN", c, i, space))
-            i += 1
-        elif c == ")":
-            tokens.append(Token("RPAREN", c, i, space))
-            i += 1
-        elif c == ",":
-            tokens.append(Token("COMMA", c, i, space))
+        if c in _PUNCTUATION:
+            tokens.append(Token(_PUNCTUATION[c], c, i, space))
             i += 1
         elif c == '"':
             content, j = read_quoted(text, i)
